@@ -1,0 +1,3 @@
+"""zhenggai: rectification after inspection, from feedback to published notice."""
+
+__version__ = "0.1.0"
