@@ -36,6 +36,8 @@ class Measure:
     text: str
     label: str | None = None
     figures: list[Figure] = field(default_factory=list)
+    # False keeps the item out of the public version of a notice (双公开), not the internal one.
+    public: bool = True
 
     def to_json(self) -> dict:
         return {"label": self.label, "text": self.text,
@@ -49,6 +51,7 @@ class Problem:
     title: str
     label: str | None = None
     measures: list[Measure] = field(default_factory=list)
+    public: bool = True
 
     def to_json(self) -> dict:
         return {"label": self.label, "title": self.title,
@@ -63,6 +66,7 @@ class Section:
     label: str | None = None
     problems: list[Problem] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
+    public: bool = True
 
     def to_json(self) -> dict:
         return {"label": self.label, "title": self.title,
@@ -107,6 +111,8 @@ class Notice:
     kind: str = "unknown"
     title: str = ""
     issuer: str | None = None
+    # How the issuer names itself in the text (区总工会党组); derived from issuer when None.
+    issuer_short: str | None = None
     date: dt.date | None = None
     inspection: InspectionInfo = field(default_factory=InspectionInfo)
     preamble: list[str] = field(default_factory=list)
