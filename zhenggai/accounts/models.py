@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.db import models
+
+
+class Unit(models.Model):
+    """An organisation in the tree (区委 → 部门 → 科室) that is inspected or inspects."""
+
+    name = models.CharField("简称", max_length=100, unique=True)
+    full_name = models.CharField("党组织全称", max_length=200, blank=True,
+                                 help_text="通报落款使用，如“中共某区总工会党组”")
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name="上级单位")
+    # Materialised path "/1/4/9/": sub-units are one indexed prefix query away.
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    phone = models.CharField("监督电话", max_length=50, blank=True)
+    address = models.CharField("来信地址", max_length=200, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = verbose_name_plural = "单位"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def signature(self) -> str:
+        return self.full_name or self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is None:
+            # The path holds the unit's own id, known only after the insert.
+            super().save(*args, **kwargs)
+            args, kwargs = (), {"update_fields": ["path"]}
+        prefix = self.parent.path if self.parent_id else "/"
+        self.path = f"{prefix}{self.pk}/"
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A user's role in a unit, optionally covering its sub-units."""
+
+    class Role(models.TextChoices):
+        OFFICE = "office", "巡察办"
+        LEADER = "leader", "单位领导"
+        EDITOR = "editor", "整改联络员"
+        OWNER = "owner", "责任人"
+        VIEWER = "viewer", "查阅人"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
+                             related_name="memberships", verbose_name="用户")
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="memberships",
+                             verbose_name="单位")
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    covers_subunits = models.BooleanField("含下级单位", default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership"),
+        ]
+        verbose_name = verbose_name_plural = "成员"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

@@ -1,0 +1,36 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Event(models.Model):
+    """One act in the audit log; each holds the hash of the one before it."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                              blank=True, related_name="+")
+    act = models.CharField(max_length=50, db_index=True)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50)
+    unit_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "审计事件"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.act} {self.object_type}#{self.object_id}"
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            [self.prev_hash, self.at.isoformat(), self.actor_id, self.act,
+             self.object_type, self.object_id, self.unit_id, self.data],
+            ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()

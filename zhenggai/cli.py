@@ -1,0 +1,99 @@
+"""The `zhenggai` command: demo, serve, parse, import, export, remind, audit, backup."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenggai.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_demo(args) -> int:
+    # The demo serves plain HTTP on 127.0.0.1: cookies must not demand HTTPS.
+    os.environ.setdefault("ZHENGGAI_HTTPS", "false")
+    setup_django()
+    from django.core.management import call_command
+
+    from zhenggai.demo import load_demo
+
+    call_command("migrate", verbosity=0)
+    logins = load_demo()
+    from django.conf import settings
+
+    print(f"数据目录：{settings.DATA_DIR}")
+    print("演示账号（密码均为 demo-2026）：")
+    for username, description in logins:
+        print(f"  {username:10} {description}")
+    if args.no_serve:
+        return 0
+    return serve("127.0.0.1", args.port)
+
+
+def cmd_serve(args) -> int:
+    setup_django()
+    return serve(args.host, args.port, threads=args.threads)
+
+
+def serve(host: str, port: int, threads: int = 8) -> int:
+    from waitress import serve as waitress_serve
+
+    from zhenggai.wsgi import application
+
+    print(f"访问 http://{host}:{port}/ （Ctrl+C 停止）", flush=True)
+    waitress_serve(application, host=host, port=port, threads=threads)
+    return 0
+
+
+def cmd_parse(args) -> int:
+    from zhenggai.notices.command import run_parse
+
+    return run_parse(args.file, args.json)
+
+
+def cmd_manage(args) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["zhenggai manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhenggai", description="巡察整改工作平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="创建数据目录、迁移、载入演示数据并启动")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="只准备数据，不启动服务")
+    demo.set_defaults(func=cmd_demo)
+
+    serve_cmd = sub.add_parser("serve", help="以生产 WSGI 服务器运行")
+    serve_cmd.add_argument("--host", default=os.environ.get("ZHENGGAI_HOST", "127.0.0.1"))
+    serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("ZHENGGAI_PORT", 8000)))
+    serve_cmd.add_argument("--threads", type=int, default=8)
+    serve_cmd.set_defaults(func=cmd_serve)
+
+    parse = sub.add_parser("parse", help="解析整改通报或反馈意见")
+    parse.add_argument("file")
+    parse.add_argument("--json", action="store_true", help="按 notice-format 输出 JSON")
+    parse.set_defaults(func=cmd_parse)
+
+    manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""A fictional district for the demo: an inspection office, three units, two ledgers.
+
+Everything here is invented for this project. Dates are relative to the day of the
+first load, so the demo always has measures overdue, due soon, done and ongoing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from zhenggai.accounts.models import Membership, Unit
+from zhenggai.ledger import services
+from zhenggai.ledger.models import Inspection, Measure
+
+PASSWORD = "demo-2026"
+Role = Membership.Role
+
+USERS = [
+    # username, full name, unit, role, covers sub-units
+    ("xuncha", "巡察办 周明", "区委巡察办", Role.OFFICE, True),
+    ("wl_leader", "文旅局 陈书记", "区文化和旅游局", Role.LEADER, False),
+    ("wl_editor", "文旅局 林联络员", "区文化和旅游局", Role.EDITOR, False),
+    ("wl_owner", "文旅局 王科长", "区文化和旅游局", Role.OWNER, False),
+    ("wl_viewer", "文旅局 赵干事", "区文化和旅游局", Role.VIEWER, False),
+    ("zj_editor", "住建局 孙联络员", "区住房和城乡建设局", Role.EDITOR, True),
+    ("zj_leader", "住建局 吴局长", "区住房和城乡建设局", Role.LEADER, True),
+    ("qh_editor", "青禾街道 郑联络员", "青禾街道", Role.EDITOR, False),
+]
+
+UNITS = [
+    # name, full name, parent
+    ("明川区委", "中共明川区委员会", None),
+    ("区委巡察办", "中共明川区委巡察工作领导小组办公室", "明川区委"),
+    ("区文化和旅游局", "中共明川区文化和旅游局党组", "明川区委"),
+    ("区住房和城乡建设局", "中共明川区住房和城乡建设局党组", "明川区委"),
+    ("区建设工程质量安全站", "中共明川区建设工程质量安全站支部委员会", "区住房和城乡建设局"),
+    ("青禾街道", "中共明川区青禾街道工作委员会", "明川区委"),
+]
+
+CATEGORIES = [
+    ("贯彻落实党中央决策部署和区委工作要求不够到位", [
+        "理论学习中心组学习流于形式", "服务中心大局的举措不够有力", "意识形态工作责任落实不够",
+    ]),
+    ("落实全面从严治党责任不够有力", [
+        "主体责任压得不实", "“三重一大”决策制度执行不严", "公务接待管理不够规范",
+    ]),
+    ("基层党组织建设存在薄弱环节", [
+        "“三会一课”落实不够经常", "党员发展程序不够严谨", "支部书记履职能力有待提升",
+    ]),
+    ("落实上轮巡察及审计整改不够彻底", [
+        "部分问题整改“回头看”不够", "专项资金管理仍有漏洞", "固定资产账实不符",
+    ]),
+]
+
+MEASURE_TEXTS = [
+    "召开党组专题会议研究整改方案，明确责任分工和完成时限",
+    "制定并印发相关管理办法，堵塞制度漏洞",
+    "组织开展专项自查，建立问题清单逐项销号",
+    "开展集中学习和专题培训，提高干部履职能力",
+    "对相关责任人进行谈话提醒，督促举一反三",
+    "建立常态化督查机制，每季度通报整改进度",
+]
+
+
+def _users() -> dict[str, object]:
+    User = get_user_model()
+    units = {u.name: u for u in Unit.objects.all()}
+    users = {}
+    for username, full_name, unit, role, covers in USERS:
+        user = User.objects.create_user(username, password=PASSWORD, first_name=full_name)
+        Membership.objects.create(user=user, unit=units[unit], role=role, covers_subunits=covers)
+        users[username] = user
+    return users
+
+
+def _units() -> None:
+    made: dict[str, Unit] = {}
+    for name, full_name, parent in UNITS:
+        made[name] = Unit.objects.create(
+            name=name, full_name=full_name, parent=made.get(parent) if parent else None,
+            phone="0571-8800" + str(1000 + len(made)), address=f"明川区青禾路{10 + len(made)}号",
+        )
+
+
+def _status_for(index: int, due: dt.date, today: dt.date) -> tuple[str, str, dt.date | None]:
+    """A spread of terms and states: done, in progress, overdue, not started, ongoing."""
+    kind = index % 6
+    if kind == 5:
+        return Measure.Term.ONGOING, Measure.Status.ONGOING, None
+    if kind == 4:
+        return Measure.Term.IMMEDIATE, Measure.Status.DONE, due
+    if kind == 3:
+        return Measure.Term.DEADLINE, Measure.Status.IN_PROGRESS, today - dt.timedelta(days=5)
+    if kind == 2:
+        return Measure.Term.DEADLINE, Measure.Status.PLANNED, today + dt.timedelta(days=8)
+    return Measure.Term.DEADLINE, [Measure.Status.DONE, Measure.Status.IN_PROGRESS][kind], due
+
+
+def _ledger(inspection: Inspection, editor, owner, today: dt.date) -> None:
+    counter = itertools.count()
+    for title, subs in CATEGORIES:
+        category = services.add_problem(inspection, actor=editor, title=title)
+        for sub in subs:
+            problem = services.add_problem(inspection, actor=editor, parent=category, title=sub)
+            for text in MEASURE_TEXTS[: 3]:
+                _measure(problem, next(counter), text, editor, owner, today)
+
+
+def _measure(problem, index, text, editor, owner, today) -> None:
+    due = problem.inspection.feedback_date + dt.timedelta(days=30 + 15 * (index % 5))
+    term, status, due = _status_for(index, due, today)
+    measure = services.add_measure(
+        problem, actor=editor, text=f"{text}（{problem.title[:8]}）", leader="分管副局长",
+        department=["办公室", "组织人事科", "财务科", "业务科"][index % 4], owner="王科长",
+        owner_user=owner, term=term, due=due,
+    )
+    if status == Measure.Status.PLANNED:
+        return
+    services.report_progress(
+        measure, actor=owner, text="已按计划推进，召开专题会议2次，修订制度3项。",
+        reported_on=min(today, problem.inspection.feedback_date + dt.timedelta(days=20)),
+        figures=[(2, "次", "召开专题会议"), (3, "项", "完善和新建制度")],
+        references=["会议纪要及制度文本，存办公室档案柜"],
+    )
+    if status == Measure.Status.DONE:
+        services.complete_measure(measure, actor=owner)
+    elif status == Measure.Status.ONGOING:
+        services.update_measure(measure, actor=editor, status=Measure.Status.ONGOING)
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[str, str]]:
+    """Load the demo once; later calls change nothing. Returns the logins to print."""
+    logins = [(u, f"{name}（{role.label}）") for u, name, _unit, role, _c in USERS]
+    if Unit.objects.filter(name="区委巡察办").exists():
+        return logins
+    _units()
+    users = _users()
+    today = timezone.localdate()
+    rounds = [("区文化和旅游局", "一届区委第三轮巡察", "区委第二巡察组", 80, "wl"),
+              ("区住房和城乡建设局", "一届区委第四轮巡察", "区委第一巡察组", 35, "zj")]
+    for unit_name, round_name, group, days_ago, prefix in rounds:
+        feedback = today - dt.timedelta(days=days_ago)
+        inspection = services.create_inspection(
+            actor=users["xuncha"], unit=Unit.objects.get(name=unit_name), round=round_name,
+            group=group, start=feedback - dt.timedelta(days=110),
+            end=feedback - dt.timedelta(days=50), feedback_date=feedback,
+        )
+        owner = users.get(f"{prefix}_owner") or users[f"{prefix}_editor"]
+        _ledger(inspection, users[f"{prefix}_editor"], owner, today)
+    return logins

@@ -1,0 +1,56 @@
+"""Fetch ledger objects for a user: 404 for outsiders, and what they may change."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from zhenggai.accounts.access import Role, access_for
+
+from .models import Evidence, Inspection, Measure, Problem
+
+
+def get_inspection_for_user(request, pk, *, edit: bool = False) -> tuple[Inspection, bool]:
+    """The inspection and whether the user may edit its ledger."""
+    inspection = get_object_or_404(Inspection.objects.select_related("unit"), pk=pk)
+    return _check(request, inspection, edit)
+
+
+def get_problem_for_user(request, pk, *, edit: bool = False) -> tuple[Problem, bool]:
+    problem = get_object_or_404(Problem.objects.select_related("inspection__unit", "parent"),
+                                pk=pk)
+    _inspection, can_edit = _check(request, problem.inspection, edit)
+    return problem, can_edit
+
+
+def get_measure_for_user(request, pk, *, edit: bool = False,
+                         report: bool = False) -> tuple[Measure, bool, bool]:
+    """The measure, whether the user may edit it, and whether they may report on it."""
+    measure = get_object_or_404(
+        Measure.objects.select_related("problem__inspection__unit", "problem__parent"), pk=pk
+    )
+    _inspection, can_edit = _check(request, measure.problem.inspection, edit)
+    can_report = can_edit or (
+        measure.owner_user_id == request.user.pk
+        and access_for(request.user).has_role(measure.problem.inspection.unit, Role.OWNER)
+    )
+    if report and not can_report:
+        raise PermissionDenied
+    return measure, can_edit, can_report
+
+
+def get_evidence_for_user(request, pk) -> Evidence:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("progress__measure__problem__inspection__unit"), pk=pk
+    )
+    _check(request, evidence.progress.measure.problem.inspection, False)
+    return evidence
+
+
+def _check(request, inspection: Inspection, edit: bool) -> tuple[Inspection, bool]:
+    access = access_for(request.user)
+    if not access.can_read(inspection.unit):
+        raise Http404
+    can_edit = access.has_role(inspection.unit, Role.EDITOR)
+    if edit and not can_edit:
+        raise PermissionDenied
+    return inspection, can_edit

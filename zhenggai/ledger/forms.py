@@ -1,0 +1,129 @@
+from django import forms
+
+from zhenggai.forms import CleanForm, CleanModelForm
+
+from .models import Inspection, Measure, Problem
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InspectionForm(CleanModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["unit", "kind", "mode", "round", "group", "start", "end",
+                  "feedback_date", "rectify_until"]
+        widgets = {f: DATE for f in ("start", "end", "feedback_date", "rectify_until")}
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rectify_until"].required = False
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        start, end, feedback = data.get("start"), data.get("end"), data.get("feedback_date")
+        if start and end and end < start:
+            self.add_error("end", "结束日期不能早于进驻日期。")
+        if end and feedback and feedback < end:
+            self.add_error("feedback_date", "反馈日期不能早于巡察结束日期。")
+        until = data.get("rectify_until")
+        if until and feedback and until < feedback:
+            self.add_error("rectify_until", "集中整改期不能早于反馈日期。")
+        return data
+
+
+class ProblemForm(CleanModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Problem
+        fields = ["parent", "title", "description", "withhold_reason", "withhold_approver"]
+
+    def __init__(self, *args, inspection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = Problem.objects.filter(inspection=inspection, parent=None)
+        if self.instance.pk:
+            categories = categories.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = categories
+        self.fields["parent"].required = False
+        self.fields["parent"].empty_label = "（无，作为问题类别）"
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        if data.get("withhold_reason") and not data.get("withhold_approver"):
+            self.add_error("withhold_approver", "不公开须写明审批人。")
+        if data.get("parent") and self.instance.pk and self.instance.children.exists():
+            self.add_error("parent", "该问题下已有具体问题，不能再挂到其他类别之下。")
+        return data
+
+
+class MeasureForm(CleanModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Measure
+        fields = ["text", "leader", "department", "owner", "owner_user", "term", "due",
+                  "status", "withhold_reason", "withhold_approver"]
+        widgets = {"due": DATE, "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owners is not None:
+            self.fields["owner_user"].queryset = owners
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        data = super().clean()
+        term, due = data.get("term"), data.get("due")
+        if term == Measure.Term.DEADLINE and not due:
+            self.add_error("due", "限期整改的措施须填写完成时限。")
+        if term == Measure.Term.ONGOING and data.get("status") == Measure.Status.DONE:
+            self.add_error("status", "长期坚持的措施不能标记为已完成。")
+        if data.get("withhold_reason") and not data.get("withhold_approver"):
+            self.add_error("withhold_approver", "不公开须写明审批人。")
+        return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProgressForm(CleanForm):
+    reported_on = forms.DateField(label="日期", widget=DATE)
+    text = forms.CharField(label="整改进展", widget=forms.Textarea(attrs={"rows": 4}),
+                           max_length=5000)
+    figures = forms.CharField(
+        label="成效数据", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="每行一项：事项 数值 单位，如“召开专题民主生活会 1 次”",
+    )
+    files = MultipleFileField(label="佐证材料文件", required=False)
+    reference = forms.CharField(label="材料说明", required=False, max_length=500,
+                                help_text="无电子文件时，写明材料名称及存放位置")
+
+    def clean_figures(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["figures"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                counts, value, unit = " ".join(parts[:-2]), float(parts[-2]), parts[-1]
+            except (ValueError, IndexError):
+                raise forms.ValidationError(
+                    f"第{number}行“{line.strip()}”无法识别，应为“事项 数值 单位”。"
+                ) from None
+            rows.append((value, unit[:10], counts[:100]))
+        return rows

@@ -1,0 +1,230 @@
+import datetime as dt
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from zhenggai.accounts.models import Unit
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class InspectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from zhenggai.accounts.access import access_for
+
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(access_for(user).unit_filter("unit__"))
+
+
+class Inspection(models.Model):
+    """One supervision of one unit, whose feedback starts the rectification."""
+
+    class Kind(models.TextChoices):
+        XUNSHI = "xunshi", "巡视"
+        XUNCHA = "xuncha", "巡察"
+        AUDIT = "audit", "审计"
+        DUCHA = "ducha", "督察"
+        SPECIAL_CHECK = "check", "专项检查"
+
+    class Mode(models.TextChoices):
+        REGULAR = "regular", "常规"
+        SPECIAL = "special", "专项"
+        MOBILE = "mobile", "机动"
+        ELEVATED = "elevated", "提级"
+        FOLLOW_UP = "follow_up", "回头看"
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="inspections",
+                             verbose_name="被巡察单位")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.XUNCHA)
+    mode = models.CharField("方式", max_length=10, choices=Mode.choices, default=Mode.REGULAR)
+    round = models.CharField("轮次", max_length=100, help_text="如：一届区委第二轮巡察")
+    group = models.CharField("巡察组", max_length=100, blank=True)
+    start = models.DateField("进驻日期", null=True, blank=True)
+    end = models.DateField("结束日期", null=True, blank=True)
+    feedback_date = models.DateField("反馈日期")
+    rectify_until = models.DateField("集中整改期至", blank=True,
+                                     help_text="留空则为反馈后两个月")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-feedback_date", "-id"]
+        verbose_name = verbose_name_plural = "巡察"
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.round}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.rectify_until and self.feedback_date:
+            self.rectify_until = add_months(self.feedback_date, 2)
+        super().save(*args, **kwargs)
+
+
+class Withholding(models.TextChoices):
+    """Why an item is left out of the public version of a notice."""
+
+    SECRET = "secret", "国家秘密或工作秘密"
+    CASE = "case", "正在查处的案件"
+    PRIVACY = "privacy", "涉及个人隐私"
+    HYPE = "hype", "可能引发负面炒作"
+    OTHER = "other", "其他敏感事项"
+
+
+class Problem(models.Model):
+    """A finding: a category (parent empty) or a specific problem under one."""
+
+    inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="problems")
+    parent = models.ForeignKey("self", models.CASCADE, null=True, blank=True,
+                               related_name="children", verbose_name="问题类别")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField("问题", max_length=500)
+    description = models.TextField("具体表现", blank=True)
+    withhold_reason = models.CharField("不公开理由", max_length=10, blank=True,
+                                       choices=Withholding.choices)
+    withhold_approver = models.CharField("不公开审批人", max_length=50, blank=True)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = verbose_name_plural = "问题"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Measure(models.Model):
+    """One action against a problem, with who answers for it and by when."""
+
+    class Term(models.TextChoices):
+        IMMEDIATE = "immediate", "立行立改"
+        DEADLINE = "deadline", "限期整改"
+        ONGOING = "ongoing", "长期坚持"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "未开始"
+        IN_PROGRESS = "in_progress", "推进中"
+        DONE = "done", "已完成"
+        ONGOING = "ongoing", "长期坚持"
+
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="measures")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField("整改措施")
+    leader = models.CharField("责任领导", max_length=100, blank=True)
+    department = models.CharField("责任部门", max_length=100, blank=True)
+    owner = models.CharField("责任人", max_length=100, blank=True)
+    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="measures",
+                                   verbose_name="责任人账号")
+    term = models.CharField("时限类型", max_length=10, choices=Term.choices,
+                            default=Term.DEADLINE)
+    due = models.DateField("完成时限", null=True, blank=True)
+    status = models.CharField("整改状态", max_length=12, choices=Status.choices,
+                              default=Status.PLANNED, db_index=True)
+    done_at = models.DateTimeField("完成时间", null=True, blank=True, editable=False)
+    withhold_reason = models.CharField("不公开理由", max_length=10, blank=True,
+                                       choices=Withholding.choices)
+    withhold_approver = models.CharField("不公开审批人", max_length=50, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["due", "status"])]
+        verbose_name = verbose_name_plural = "整改措施"
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(
+            self.due and self.due < today
+            and self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
+        )
+
+    def light(self, today: dt.date | None = None) -> str:
+        """The traffic light (四色预警): green, yellow, red or blue."""
+        if self.status == self.Status.DONE:
+            return "green"
+        if self.status == self.Status.ONGOING or self.term == self.Term.ONGOING:
+            return "blue"
+        return "red" if self.is_overdue(today) else "yellow"
+
+
+class Progress(models.Model):
+    """A dated report of what was done on a measure."""
+
+    measure = models.ForeignKey(Measure, models.CASCADE, related_name="progress")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
+                               related_name="+", verbose_name="报告人")
+    reported_on = models.DateField("日期", default=timezone.localdate)
+    text = models.TextField("整改进展")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["reported_on", "id"]
+        verbose_name = verbose_name_plural = "整改进展"
+
+
+class Figure(models.Model):
+    """A quantity reported as an outcome: 召开民主生活会 3 次, 追回资金 146 万元."""
+
+    progress = models.ForeignKey(Progress, models.CASCADE, related_name="figures")
+    value = models.DecimalField("数值", max_digits=16, decimal_places=4)
+    unit = models.CharField("单位", max_length=10)
+    counts = models.CharField("统计事项", max_length=100, blank=True)
+    indicator = models.CharField("统计指标", max_length=50, blank=True, db_index=True)
+    approx = models.BooleanField("约数", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "成效数据"
+
+    def __str__(self) -> str:
+        return f"{self.counts}{self.value.normalize():f}{self.unit}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # The stored name never derives from the uploaded one: no path of a visitor's
+    # choosing reaches the file system.
+    today = timezone.localdate()
+    return f"{today:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A proof of progress: a stored file with its SHA-256, or a reference text."""
+
+    progress = models.ForeignKey(Progress, models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, blank=True)
+    name = models.CharField("文件名", max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    reference = models.CharField("材料说明", max_length=500, blank=True,
+                                 help_text="无文件时，写明材料名称及存放位置")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.name or self.reference
+
+    def compute_sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.file.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()

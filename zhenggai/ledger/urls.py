@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inspections/add/", views.inspection_add, name="inspection-add"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("inspections/<int:pk>/edit/", views.inspection_edit, name="inspection-edit"),
+    path("inspections/<int:pk>/problems/add/", views.problem_add, name="problem-add"),
+    path("problems/<int:pk>/edit/", views.problem_edit, name="problem-edit"),
+    path("problems/<int:pk>/move/", views.problem_move, name="problem-move"),
+    path("problems/<int:pk>/delete/", views.problem_delete, name="problem-delete"),
+    path("problems/<int:pk>/measures/add/", views.measure_add, name="measure-add"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure-detail"),
+    path("measures/<int:pk>/edit/", views.measure_edit, name="measure-edit"),
+    path("measures/<int:pk>/move/", views.measure_move, name="measure-move"),
+    path("measures/<int:pk>/delete/", views.measure_delete, name="measure-delete"),
+    path("measures/<int:pk>/complete/", views.measure_complete, name="measure-complete"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+]

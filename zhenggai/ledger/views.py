@@ -1,0 +1,258 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhenggai.accounts.access import Role, access_for, units_visible_to
+
+from . import services
+from .access import (get_evidence_for_user, get_inspection_for_user, get_measure_for_user,
+                     get_problem_for_user)
+from .forms import InspectionForm, MeasureForm, ProblemForm, ProgressForm
+from .models import Inspection, Measure
+from .tree import build_tree
+
+OPEN = [Measure.Status.PLANNED, Measure.Status.IN_PROGRESS]
+
+
+def with_counts(inspections, today):
+    m = "problems__measures"
+    return inspections.annotate(
+        total=Count(m),
+        done=Count(m, filter=Q(**{f"{m}__status": Measure.Status.DONE})),
+        overdue=Count(m, filter=Q(**{f"{m}__due__lt": today, f"{m}__status__in": OPEN})),
+    )
+
+
+@login_required
+def home(request):
+    today = timezone.localdate()
+    inspections = with_counts(
+        Inspection.objects.visible_to(request.user).select_related("unit"), today
+    )
+    rows = list(inspections)
+    for row in rows:
+        row.rate = round(100 * row.done / row.total, 1) if row.total else 0
+    can_add = _units_for_new_inspection(request).exists()
+    return render(request, "ledger/home.html", {"inspections": rows, "can_add": can_add})
+
+
+def _units_for_new_inspection(request):
+    access = access_for(request.user)
+    units = units_visible_to(request.user)
+    if access.office:
+        return units
+    editable = [path for path, role, _covers in access.grants if role == Role.EDITOR]
+    return units.filter(path__in=editable)
+
+
+@login_required
+def inspection_add(request):
+    units = _units_for_new_inspection(request)
+    if not units.exists():
+        raise PermissionDenied
+    form = InspectionForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        inspection = services.create_inspection(actor=request.user, **form.cleaned_data)
+        messages.success(request, "已登记巡察。")
+        return redirect("ledger:inspection-detail", inspection.pk)
+    return render(request, "ledger/form.html", {"form": form, "title": "登记巡察"})
+
+
+@login_required
+def inspection_edit(request, pk):
+    inspection, _ = get_inspection_for_user(request, pk, edit=True)
+    form = InspectionForm(request.POST or None, instance=inspection,
+                          units=units_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        changed = {f: form.cleaned_data[f] for f in form.changed_data}
+        services.update_inspection(inspection, actor=request.user, **changed)
+        messages.success(request, "已保存。")
+        return redirect("ledger:inspection-detail", inspection.pk)
+    return render(request, "ledger/form.html",
+                  {"form": form, "title": "修改巡察信息", "inspection": inspection})
+
+
+@login_required
+def inspection_detail(request, pk):
+    inspection, can_edit = get_inspection_for_user(request, pk)
+    today = timezone.localdate()
+    tree, stats = build_tree(inspection, today)
+    return render(request, "ledger/inspection.html", {
+        "inspection": inspection, "tree": tree, "stats": stats, "can_edit": can_edit,
+        "today": today, "lights": LIGHTS,
+    })
+
+
+LIGHTS = [("green", "已完成"), ("yellow", "按期推进"), ("red", "超期"), ("blue", "长期坚持")]
+
+
+def _save_or_error(request, form, call):
+    """Run a service; a refusal becomes a form error instead of a server error."""
+    try:
+        return call()
+    except services.LedgerError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+@login_required
+def problem_add(request, pk):
+    inspection, _ = get_inspection_for_user(request, pk, edit=True)
+    form = ProblemForm(request.POST or None, inspection=inspection,
+                       initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        if _save_or_error(request, form, lambda: services.add_problem(
+                inspection, actor=request.user, **data)):
+            return redirect("ledger:inspection-detail", inspection.pk)
+    return render(request, "ledger/form.html",
+                  {"form": form, "title": "新增问题", "inspection": inspection})
+
+
+@login_required
+def problem_edit(request, pk):
+    problem, _ = get_problem_for_user(request, pk, edit=True)
+    inspection = problem.inspection
+    form = ProblemForm(request.POST or None, instance=problem, inspection=inspection)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        if _save_or_error(request, form, lambda: services.update_problem(
+                problem, actor=request.user, version=version, **data)):
+            return redirect("ledger:inspection-detail", inspection.pk)
+    return render(request, "ledger/form.html",
+                  {"form": form, "title": "修改问题", "inspection": inspection,
+                   "delete_url": "ledger:problem-delete", "object": problem})
+
+
+@login_required
+@require_POST
+def problem_move(request, pk):
+    problem, _ = get_problem_for_user(request, pk, edit=True)
+    services.move(problem, actor=request.user, up=request.POST.get("dir") == "up")
+    return redirect("ledger:inspection-detail", problem.inspection_id)
+
+
+@login_required
+@require_POST
+def problem_delete(request, pk):
+    problem, _ = get_problem_for_user(request, pk, edit=True)
+    try:
+        services.delete_problem(problem, actor=request.user)
+        messages.success(request, "已删除问题。")
+    except services.LedgerError as exc:
+        messages.error(request, str(exc))
+    return redirect("ledger:inspection-detail", problem.inspection_id)
+
+
+def _owners(inspection):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        memberships__unit=inspection.unit, memberships__role=Role.OWNER
+    ).distinct()
+
+
+@login_required
+def measure_add(request, pk):
+    problem, _ = get_problem_for_user(request, pk, edit=True)
+    inspection = problem.inspection
+    form = MeasureForm(request.POST or None, owners=_owners(inspection))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        if _save_or_error(request, form, lambda: services.add_measure(
+                problem, actor=request.user, **data)):
+            return redirect("ledger:inspection-detail", inspection.pk)
+    return render(request, "ledger/form.html", {
+        "form": form, "title": f"新增整改措施：{problem.title}", "inspection": inspection,
+    })
+
+
+@login_required
+def measure_edit(request, pk):
+    measure, _, _ = get_measure_for_user(request, pk, edit=True)
+    inspection = measure.problem.inspection
+    form = MeasureForm(request.POST or None, instance=measure, owners=_owners(inspection))
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
+        version = form.cleaned_data["version"]
+        if _save_or_error(request, form, lambda: services.update_measure(
+                measure, actor=request.user, version=version, **data)):
+            return redirect("ledger:inspection-detail", inspection.pk)
+    return render(request, "ledger/form.html", {
+        "form": form, "title": "修改整改措施", "inspection": inspection,
+        "delete_url": "ledger:measure-delete", "object": measure,
+    })
+
+
+@login_required
+@require_POST
+def measure_move(request, pk):
+    measure, _, _ = get_measure_for_user(request, pk, edit=True)
+    services.move(measure, actor=request.user, up=request.POST.get("dir") == "up")
+    return redirect("ledger:inspection-detail", measure.problem.inspection_id)
+
+
+@login_required
+@require_POST
+def measure_delete(request, pk):
+    measure, _, _ = get_measure_for_user(request, pk, edit=True)
+    try:
+        services.delete_measure(measure, actor=request.user)
+        messages.success(request, "已删除整改措施。")
+    except services.LedgerError as exc:
+        messages.error(request, str(exc))
+    return redirect("ledger:inspection-detail", measure.problem.inspection_id)
+
+
+@login_required
+def measure_detail(request, pk):
+    measure, can_edit, can_report = get_measure_for_user(request, pk)
+    form = ProgressForm(request.POST or None, request.FILES or None,
+                        initial={"reported_on": timezone.localdate()})
+    if request.method == "POST":
+        if not can_report:
+            raise PermissionDenied
+        if form.is_valid() and _report(request, form, measure):
+            messages.success(request, "已报送整改进展。")
+            return redirect("ledger:measure-detail", measure.pk)
+    progress = measure.progress.select_related("author").prefetch_related("figures", "evidence")
+    return render(request, "ledger/measure.html", {
+        "measure": measure, "inspection": measure.problem.inspection, "form": form,
+        "progress": progress, "can_edit": can_edit, "can_report": can_report,
+        "light": measure.light(),
+    })
+
+
+def _report(request, form, measure):
+    data = form.cleaned_data
+    return _save_or_error(request, form, lambda: services.report_progress(
+        measure, actor=request.user, text=data["text"], reported_on=data["reported_on"],
+        figures=data["figures"], files=data["files"], references=[data["reference"]],
+    ))
+
+
+@login_required
+@require_POST
+def measure_complete(request, pk):
+    measure, _, _ = get_measure_for_user(request, pk, report=True)
+    try:
+        services.complete_measure(measure, actor=request.user)
+        messages.success(request, "已标记为已完成。")
+    except services.LedgerError as exc:
+        messages.error(request, str(exc))
+    return redirect("ledger:measure-detail", measure.pk)
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_evidence_for_user(request, pk)
+    if not evidence.file:
+        raise PermissionDenied
+    return FileResponse(evidence.file.open("rb"), as_attachment=True,
+                        filename=evidence.name, content_type=evidence.content_type)

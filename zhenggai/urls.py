@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("zhenggai.ledger.urls")),
+    path("accounts/", include("zhenggai.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "zhenggai.views.not_found"
+handler403 = "zhenggai.views.forbidden"
+handler500 = "zhenggai.views.server_error"
