@@ -9,6 +9,7 @@ because every line has an exact height.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 from docx import Document
@@ -46,8 +47,9 @@ PAGE_NUMBER_SIZE = 28  # 四号, 14 pt
 LINE_PITCH = (PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) // LINES_PER_PAGE
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 # docGrid charSpace is the pitch's departure from the font size, in 1/4096 pt: 28
-# characters of 三号 (448 pt) are squeezed into the 156 mm (442 pt) line.
-CHAR_SPACE = round((TEXT_WIDTH / 20 / CHARS_PER_LINE - BODY_SIZE / 2) * 4096)
+# characters of 三号 (448 pt) are squeezed into the 156 mm (442 pt) line. Rounded
+# down, as rounding up would leave the 28th character a hair too wide to fit.
+CHAR_SPACE = math.floor((TEXT_WIDTH / 20 / CHARS_PER_LINE - BODY_SIZE / 2) * 4096)
 # Character spacing in 1/20 pt that sets 28 and not 29 三号 characters on a line,
 # taken halfway between the two limits so that rounding in any reader keeps 28.
 _PITCH = (TEXT_WIDTH / CHARS_PER_LINE + TEXT_WIDTH / (CHARS_PER_LINE + 1)) / 2 / 20
