@@ -233,3 +233,15 @@ def test_it_writes_chinese_labels(number, label):
 def test_it_refuses_a_label_out_of_range():
     with pytest.raises(ValueError):
         _cn_number(0)
+
+
+def test_it_writes_a_bare_notice_without_issuer_or_date():
+    notice = Notice(sections=[Section("某方面", problems=[Problem("某问题", label="一")])])
+    assert to_text(notice).splitlines() == [
+        "关于巡察整改进展情况的通报",
+        "按照巡察工作有关要求，现将巡察整改进展情况予以公布。",
+        "一、关于“某方面”问题的整改情况",
+        "（一）针对“某”问题。",
+        "下一步，我们将持续抓好巡察反馈意见的整改落实，进一步巩固整改成果。",
+        "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。",
+    ]
