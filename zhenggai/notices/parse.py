@@ -1,0 +1,132 @@
+"""parse(text) -> Notice: the one entry from text to the notice tree."""
+
+from __future__ import annotations
+
+import bisect
+
+from .figures import find_figures
+from .markers import find_markers
+from .meta import blank_chrome, detect_kind, find_signature, find_title, read_inspection
+from .normalize import normalise
+from .outline import build_outline
+from .sections import Text, measure_of, read_sections
+from .tail import find_contact, find_next_steps, read_contact
+from .tree import Figure, Measure, Notice, Section
+
+_SHOWN = 24  # characters of context quoted in a warning
+
+
+def parse(text: str) -> Notice:
+    """Read a notice; never raises: what cannot be placed becomes a warning."""
+    if not isinstance(text, str):
+        text = str(text or "")
+    try:
+        return _parse(text)
+    except Exception as exc:  # noqa: BLE001 - a bad document must not stop an import page
+        return Notice(warnings=[f"解析时出现内部错误（{type(exc).__name__}），结果不完整"])
+
+
+def _parse(text: str) -> Notice:
+    norm = blank_chrome(normalise(text))
+    source = Text(norm, text)
+    notice = Notice()
+    title = find_title(norm)
+    notice.title = text[title[0] : title[1]].strip().replace("\n", "")
+    body_start = title[1]
+    sig_start, issuer_at, issuer_len, notice.date = _signature(norm, body_start)
+    if issuer_at >= 0:
+        notice.issuer = text[issuer_at : issuer_at + issuer_len]
+    next_at = find_next_steps(norm, body_start, sig_start)
+    contact_at = find_contact(norm, max(next_at, body_start), sig_start, next_at >= 0)
+    body_stop = min(pos for pos in (next_at, contact_at, sig_start) if pos >= 0)
+    outline = build_outline(find_markers(norm, body_start, body_stop), body_start, body_stop)
+    notice.sections, numbered_next = read_sections(source, outline.root)
+    first = outline.root.children[0].marker.start if outline.root.children else body_stop
+    notice.preamble = [p.strip() for p in text[body_start:first].split("\n") if p.strip()]
+    notice.inspection = read_inspection(norm, title, (body_start, first))
+    notice.kind = detect_kind(norm[title[0] : title[1]], norm[body_start : body_start + 300])
+    if not notice.issuer:
+        notice.issuer = _issuer_from_title(notice.title)
+    if numbered_next:
+        notice.next_steps = [measure_of(source, node) for node in numbered_next]
+    elif next_at >= 0:
+        stop = contact_at if contact_at > next_at else sig_start
+        notice.next_steps = _next_steps(source, next_at, stop)
+    contact_from = contact_at if contact_at >= 0 else body_stop
+    notice.contact = read_contact(norm, text, contact_from, len(norm))
+    notice.figures = [f for f in find_figures(norm, text) if body_start <= f.start < sig_start]
+    _hand_out_figures(source, notice.figures)
+    notice.warnings = _warnings(notice, source, outline.skipped)
+    return notice
+
+
+def _signature(norm: str, body_start: int):
+    start, issuer, date = find_signature(norm, body_start)
+    if issuer is None:
+        return start, -1, 0, date
+    return start, start, len(issuer), date
+
+
+def _issuer_from_title(title: str) -> str | None:
+    head, found, _ = title.partition("关于")
+    head = head.strip()
+    return head if found and len(head) >= 2 else None
+
+
+def _next_steps(source: Text, start: int, stop: int) -> list[Measure]:
+    """一是…、二是… of the 下一步 paragraph, as one list of the first hand used."""
+    marks = [m for m in find_markers(source.norm, start, stop) if m.hand != "u"]
+    first = next((m for m in marks if m.value == 1), None)
+    if first is None:
+        return []
+    items, counter = [first], 1
+    for mark in marks:
+        if mark.start > first.start and mark.hand == first.hand and mark.value == counter + 1:
+            items.append(mark)
+            counter += 1
+    steps = []
+    for index, mark in enumerate(items):
+        end = items[index + 1].start if index + 1 < len(items) else stop
+        steps.append(Measure(text=source.cut(mark.end, end), label=mark.label))
+    if len(steps) > 1 and all("。" not in s.text for s in steps[:-1]):
+        steps[-1].text = steps[-1].text.split("。")[0]  # a list of phrases ends at its 。
+    return steps
+
+
+def _hand_out_figures(source: Text, figures: list[Figure]) -> None:
+    """Each figure goes to the measure whose span holds it."""
+    spans = sorted(source.spans, key=lambda span: span[0])
+    starts = [span[0] for span in spans]
+    for figure in figures:
+        index = bisect.bisect_right(starts, figure.start) - 1
+        if index >= 0 and figure.start < spans[index][1]:
+            spans[index][2].figures.append(figure)
+
+
+def _warnings(notice: Notice, source: Text, skipped) -> list[str]:
+    warnings = []
+    if not notice.title:
+        warnings.append("未找到标题")
+    if not notice.sections:
+        warnings.append("未找到问题分类（如“一、”“（一）”），正文未能分解为问题和措施")
+    for number, section in enumerate(notice.sections, 1):
+        if not section.problems and not section.measures:
+            warnings.append(f"第{number}部分「{section.title[:_SHOWN]}」下没有找到问题或整改措施")
+        warnings.extend(_empty_problems(number, section))
+    for mark in skipped:
+        if mark.hand in ("h1", "h2"):
+            context = source.original[mark.start : mark.start + _SHOWN].replace("\n", " ")
+            warnings.append(f"编号「{mark.label}」与前文顺序不接，已作为正文处理：「{context}」")
+    if notice.kind == "unknown":
+        warnings.append("未能识别文种（整改进展通报、反馈意见、汇总通报、整改方案）")
+    if notice.date is None:
+        warnings.append("未找到落款日期")
+    return warnings
+
+
+def _empty_problems(number: int, section: Section) -> list[str]:
+    return [
+        f"第{number}部分第{index}个问题「{problem.title[:_SHOWN]}」下没有找到整改措施"
+        for index, problem in enumerate(section.problems, 1)
+        if not problem.measures
+    ]
