@@ -9,8 +9,8 @@ from .numerals import chinese_to_int, digit_string_to_int
 from .tree import InspectionInfo
 
 _CN_DIGITS = "〇零一二三四五六七八九"
-_DAY = rf"(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日"
-_MONTH = rf"(\d{{1,2}}|[一二三四五六七八九十]{{1,2}})\s*月\s*"
+_DAY = r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+_MONTH = r"(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*"
 DATE = re.compile(rf"(\d{{4}}|[{_CN_DIGITS}]{{4}})\s*年\s*{_MONTH}{_DAY}")
 _RANGE_TAIL = re.compile(
     rf"\s*(?:至|到|—{{1,2}}|-|~)\s*(?:(\d{{4}}|[{_CN_DIGITS}]{{4}})\s*年\s*)?(?:{_MONTH})?{_DAY}"

@@ -86,3 +86,22 @@ def label_value(label: str) -> int | None:
         if len(label) == 1 and label in series:
             return series.index(label) + 1
     return chinese_to_int(label)
+
+
+def int_to_chinese(value: int) -> str:
+    """3 → 三, 14 → 十四, 105 → 一百零五: Word's chineseCounting list numbers."""
+    if value <= 0:
+        return "零"
+    digits = "零一二三四五六七八九"
+    parts, zero = [], False
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = value // unit_value % 10
+        if digit == 0:
+            zero = bool(parts)
+            continue
+        if zero:
+            parts.append("零")
+            zero = False
+        parts.append(digits[digit] + unit)
+    text = "".join(parts) if value < 10_000 else str(value)
+    return text[1:] if text.startswith("一十") else text
