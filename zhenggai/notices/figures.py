@@ -32,7 +32,7 @@ NAMES = """三重一大 三会一课 一岗双责 两学一做 三严三实 四�
     十九大 一把手 一次性 一站式 三不腐 四风 四下基层 一件事 一盘棋""".split()
 _NAMES_RE = re.compile("|".join(sorted(NAMES, key=len, reverse=True)))
 
-_RUN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[" + NUMERAL_CHARS + "]+")
+_RUN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?[万亿]?|[" + NUMERAL_CHARS + "]+")
 _PERCENT_WORDS = re.compile(r"百分之([" + NUMERAL_CHARS + r"点\d.]{1,12})")
 # Words that look like numeral + unit but are not quantities.
 _NOT_FIGURES = {("一", "起"), ("十", "分"), ("一", "批")}
@@ -47,7 +47,7 @@ def find_figures(norm: str, original: str) -> list[Figure]:
     for match in _RUN.finditer(norm):
         if _inside(names, match.start()):
             continue
-        figure = _figure_at(norm, match)
+        figure = _figure_at(norm, original, match)
         if figure is None or _inside(shields[0], match.start()):
             continue
         if match.group()[0] not in "0123456789" and _inside(shields[1], match.start()):
@@ -59,7 +59,7 @@ def find_figures(norm: str, original: str) -> list[Figure]:
     return figures
 
 
-def _figure_at(norm: str, match: re.Match[str]) -> Figure | None:
+def _figure_at(norm: str, original: str, match: re.Match[str]) -> Figure | None:
     run, start, end = match.group(), match.start(), match.end()
     before = norm[start - 1] if start else ""
     if before == "第" or (before.isascii() and before.isalnum()) or before in "-/:.":
@@ -83,6 +83,7 @@ def _figure_at(norm: str, match: re.Match[str]) -> Figure | None:
         first, approx = start - 1, True
     if norm.startswith(("以上", "左右"), stop):
         stop, approx = stop + 2, True
+    unit = original[pos : pos + len(unit)]  # as written: 個 stays 個
     return Figure(value=value, unit=unit, start=first, end=stop, approx=approx)
 
 

@@ -25,7 +25,7 @@ _ROUND = re.compile(r"第[一二三四五六七八九十\d]{1,3}轮(?:专项|机
 _ROUND_LEFT_STOP = re.compile(r".*(?:关于|对|根据|按照|在|于|的|、|,|。|\s|日)", re.S)
 _GROUP = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:巡察|巡视|督察)组")
 _GROUP_PLAIN = re.compile(r"[区市县省州旗党]委(?:巡察|巡视)组")
-_GROUP_PREFIX = re.compile(r"[区市县省州旗盟党]委|中央")
+_GROUP_PREFIX = re.compile(r"[镇乡区市县省州旗盟]党委|[区市县省州旗盟镇乡党]委|中央")
 
 
 def blank_chrome(norm: str) -> str:
@@ -110,33 +110,38 @@ def _safe_date(year: int | None, month: int | None, day: int | None) -> dt.date 
         return None
 
 
-def read_inspection(norm: str, title: tuple[int, int], preamble: tuple[int, int]) -> InspectionInfo:
+def read_inspection(
+    norm: str, original: str, title: tuple[int, int], preamble: tuple[int, int]
+) -> InspectionInfo:
+    """Round, group, on-site dates and feedback date; names as written in the original."""
     info = InspectionInfo()
-    for start, stop in (title, preamble):
-        info.round = info.round or _round(norm, start, stop)
-    info.group = _group(norm, *preamble) or _group(norm, *title)
+    found = _round(norm, *title) or _round(norm, *preamble)
+    info.round = original[found[0] : found[1]] if found else None
+    found = _group(norm, *preamble) or _group(norm, *title)
+    info.group = original[found[0] : found[1]] if found else None
     info.start, info.end, range_stop = _on_site(norm, *preamble)
     info.feedback_date = _feedback_date(norm, preamble[0], preamble[1], range_stop)
     return info
 
 
-def _round(norm: str, start: int, stop: int) -> str | None:
+def _round(norm: str, start: int, stop: int) -> tuple[int, int] | None:
     match = _ROUND.search(norm, start, stop)
     if not match:
         return None
-    left = norm[max(start, match.start() - 20) : match.start()]
-    cut = _ROUND_LEFT_STOP.match(left)
-    head = left[cut.end() :] if cut else left
-    return head + match.group()
+    left_start = max(start, match.start() - 20)
+    cut = _ROUND_LEFT_STOP.match(norm[left_start : match.start()])
+    return left_start + (cut.end() if cut else 0), match.end()
 
 
-def _group(norm: str, start: int, stop: int) -> str | None:
+def _group(norm: str, start: int, stop: int) -> tuple[int, int] | None:
     match = _GROUP.search(norm, start, stop)
     if match:
-        prefix = _GROUP_PREFIX.fullmatch(norm, max(start, match.start() - 2), match.start())
-        return (prefix.group() if prefix else "") + match.group()
+        for size in (3, 2):
+            if _GROUP_PREFIX.fullmatch(norm, max(start, match.start() - size), match.start()):
+                return max(start, match.start() - size), match.end()
+        return match.start(), match.end()
     plain = _GROUP_PLAIN.search(norm, start, stop)
-    return plain.group() if plain else None
+    return (plain.start(), plain.end()) if plain else None
 
 
 def _on_site(norm: str, start: int, stop: int) -> tuple[dt.date | None, dt.date | None, int]:

@@ -43,7 +43,7 @@ def _parse(text: str) -> Notice:
     notice.sections, numbered_next = read_sections(source, outline.root)
     first = outline.root.children[0].marker.start if outline.root.children else body_stop
     notice.preamble = [p.strip() for p in text[body_start:first].split("\n") if p.strip()]
-    notice.inspection = read_inspection(norm, title, (body_start, first))
+    notice.inspection = read_inspection(norm, text, title, (body_start, first))
     notice.kind = detect_kind(norm[title[0] : title[1]], norm[body_start : body_start + 300])
     if not notice.issuer:
         notice.issuer = _issuer_from_title(notice.title)
