@@ -56,6 +56,18 @@ def cmd_parse(args) -> int:
     return run_parse(args.file, args.json)
 
 
+def delegate(module: str, function: str):
+    """A command implemented in an app's `commands` module, imported when run."""
+
+    def run(args) -> int:
+        setup_django()
+        from importlib import import_module
+
+        return getattr(import_module(module), function)(args)
+
+    return run
+
+
 def cmd_manage(args) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -83,6 +95,34 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("file")
     parse.add_argument("--json", action="store_true", help="按 notice-format 输出 JSON")
     parse.set_defaults(func=cmd_parse)
+
+    imp = sub.add_parser("import", help="导入整改通报、反馈意见或整改台账（全部成功或全部不写）")
+    imp.add_argument("file")
+    imp.add_argument("--unit", required=True, help="单位简称，不存在则新建")
+    imp.set_defaults(func=delegate("zhenggai.ledger.commands", "run_import"))
+
+    export = sub.add_parser("export", help="导出整改通报或整改台账")
+    export.add_argument("inspection", type=int)
+    export.add_argument("--format", required=True, choices=["txt", "html", "docx", "xlsx"])
+    export.add_argument("-o", "--output", help="输出文件，缺省为标准输出（docx、xlsx 须指定）")
+    export.add_argument("--internal", action="store_true", help="内部版本（含不公开事项）")
+    export.set_defaults(func=delegate("zhenggai.cli_export", "run_export"))
+
+    remind = sub.add_parser("remind", help="发送到期提醒（供 cron 调用）")
+    remind.add_argument("--dry-run", action="store_true", help="只打印将要发送的内容")
+    remind.set_defaults(func=delegate("zhenggai.oversight.commands", "run_remind"))
+
+    audit = sub.add_parser("audit", help="审计日志")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser("verify", help="校验审计链和全部佐证材料文件")
+    verify.set_defaults(func=delegate("zhenggai.audit.commands", "run_verify"))
+
+    backup = sub.add_parser("backup", help="在线备份数据库和佐证材料到一个文件")
+    backup.add_argument("file")
+    backup.set_defaults(func=delegate("zhenggai.audit.commands", "run_backup"))
+    restore = sub.add_parser("restore", help="从备份恢复到空的数据目录")
+    restore.add_argument("file")
+    restore.set_defaults(func=delegate("zhenggai.audit.commands", "run_restore"))
 
     manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

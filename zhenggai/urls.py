@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("zhenggai.ledger.urls")),
     path("accounts/", include("zhenggai.accounts.urls")),
+    path("oversight/", include("zhenggai.oversight.urls")),
+    path("public/", include("zhenggai.disclosure.urls")),
     path("admin/", admin.site.urls),
 ]
 
