@@ -47,6 +47,7 @@ class Marker:
     end: int
     title_start: int = -1  # for 针对“…”问题: the quoted title's span
     title_end: int = -1
+    line_start: bool = False  # opens a line or a paragraph, not only a sentence
 
 
 def find_markers(norm: str, start: int, stop: int) -> list[Marker]:
@@ -70,7 +71,17 @@ def _numbered(norm: str, start: int, stop: int):
         if value is None:
             continue
         hand = {"h2c": "h2", "a2c": "a2"}.get(hand, hand)
-        yield Marker(hand, value, label + ("是" if hand == "s" else ""), match.start(), match.end())
+        label += "是" if hand == "s" else ""
+        start = match.start()
+        yield Marker(hand, value, label, start, match.end(), line_start=opens_line(norm, start))
+
+
+def opens_line(norm: str, pos: int) -> bool:
+    """At the start of a line, or after 。 and spaces (paragraphs of a page copied flat)."""
+    back = pos
+    while back and norm[back - 1] == " ":
+        back -= 1
+    return back == 0 or norm[back - 1] == "\n" or (back < pos and norm[back - 1] in "。!?")
 
 
 def _at_boundary(norm: str, pos: int, hand: str) -> bool:

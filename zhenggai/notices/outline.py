@@ -70,8 +70,8 @@ def _place(levels: list[_Level], root: Node, mark: Marker) -> bool:
         _append(levels[found], mark)
         return True
     parent = levels[-1].last if levels else root
-    if parent.hand in MEASURE_HANDS and parent.depth > 1:
-        return False  # (1) inside 一是…: part of the measure's text
+    if parent.hand in MEASURE_HANDS and parent.depth > 1 and not mark.line_start:
+        return False  # (1) run into 一是…: part of the measure's text
     while levels and levels[-1].last.hand in MEASURE_HANDS:
         levels.pop()  # top-level 一是 of a preamble do not own the sections after them
     parent = levels[-1].last if levels else root

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .markers import opens_line
 from .tree import Contact
 
 # Sentence starts only: 下一步 inside a measure (……,下一步将……) is not the section.
@@ -20,17 +21,10 @@ _PO_BOX = re.compile(r"(?<!电子)信箱")
 _POSTCODE = re.compile(r"(?:邮编|邮政编码)[:]?\s*(\d{6})(?!\d)")
 
 
-def _is_paragraph_start(norm: str, pos: int) -> bool:
-    back = pos
-    while back and norm[back - 1] == " ":
-        back -= 1
-    return back == 0 or norm[back - 1] == "\n" or (back < pos and norm[back - 1] in "。!?")
-
-
 def find_next_steps(norm: str, start: int, stop: int) -> int:
     """Where 下一步 begins: the last one opening a paragraph, else the last sentence one."""
     found = [m.start(1) for m in _NEXT.finditer(norm, start, stop)]
-    opening = [pos for pos in found if _is_paragraph_start(norm, pos)]
+    opening = [pos for pos in found if opens_line(norm, pos)]
     if opening:
         return opening[-1]
     return found[-1] if found else -1
@@ -41,7 +35,7 @@ def find_contact(norm: str, start: int, stop: int, after_next: bool) -> int:
     found = [m.start(1) for m in _CONTACT.finditer(norm, start, stop)]
     if after_next:
         return found[0] if found else -1
-    opening = [pos for pos in found if _is_paragraph_start(norm, pos)]
+    opening = [pos for pos in found if opens_line(norm, pos)]
     return (opening or found or [-1])[-1]
 
 
