@@ -30,13 +30,12 @@ _GROUP_PREFIX = re.compile(r"[镇乡区市县省州旗盟]党委|[区市县省�
 
 def blank_chrome(norm: str) -> str:
     """Page chrome (来源, 发布时间, 【打印本页】…) replaced by spaces, offsets kept."""
-    out, pos = [], 0
+    out = []
     for line in norm.split("\n"):
         if len(line) < 160 and _CHROME_LINE.search(line) and "。" not in line:
             out.append(" " * len(line))
         else:
             out.append(re.sub(r"【[^】\n]{0,8}】", lambda m: " " * len(m.group()), line))
-        pos += len(line) + 1
     return "\n".join(out)
 
 
