@@ -1,0 +1,180 @@
+"""`zhenggai audit verify`, `zhenggai backup` and `zhenggai restore`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+FORMAT = "zhenggai-backup-1"
+
+
+def run_verify(args) -> int:
+    from zhenggai.audit.services import verify_chain
+    from zhenggai.ledger.models import Evidence
+
+    checked, broken = verify_chain()
+    if broken is not None:
+        print(f"审计链断裂：第 {checked + 1} 条事件（编号 {broken.pk}，{broken.act}，"
+              f"{timezone.localtime(broken.at):%Y-%m-%d %H:%M:%S}）的哈希不符，"
+              "记录可能被改动。", file=sys.stderr)
+        return 1
+    files, bad = 0, []
+    for evidence in Evidence.objects.exclude(file="").iterator():
+        files += 1
+        problem = _evidence_problem(evidence)
+        if problem:
+            bad.append(f"佐证材料 {evidence.pk}“{evidence.name}”{problem}")
+    for line in bad[:20]:
+        print(line, file=sys.stderr)
+    print(f"审计事件 {checked} 条，佐证材料文件 {files} 个，"
+          f"{'全部完好' if not bad else f'{len(bad)} 个有问题'}。")
+    return 1 if bad else 0
+
+
+def _evidence_problem(evidence) -> str | None:
+    if not evidence.file.storage.exists(evidence.file.name):
+        return "的文件缺失"
+    if evidence.compute_sha256() != evidence.sha256:
+        return "的文件内容与登记的 SHA-256 不符，可能被替换"
+    return None
+
+
+def run_backup(args) -> int:
+    target = Path(args.file).resolve()
+    if target.exists():
+        print(f"错误：{target} 已存在，不覆盖。", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        dump, names = _snapshot(Path(tmp))
+        partial = target.with_name(target.name + ".part")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            archive.writestr("manifest.json", json.dumps({
+                "format": FORMAT, "engine": connection.vendor,
+                "created": timezone.now().isoformat(), "evidence": len(names),
+            }))
+            archive.write(dump, f"database/{dump.name}")
+            for name in names:
+                path = Path(settings.MEDIA_ROOT) / name
+                if path.exists():
+                    archive.write(path, f"evidence/{name}")
+        partial.rename(target)
+    print(f"已备份：{target}（佐证材料 {len(names)} 个）")
+    return 0
+
+
+def _snapshot(tmp: Path) -> tuple[Path, list[str]]:
+    """A consistent copy of the database, and the evidence files it refers to.
+
+    Evidence files are written once and never changed, so copying after the
+    snapshot gives exactly the files the snapshot names.
+    """
+    if connection.vendor == "sqlite":
+        dump = tmp / "zhenggai.sqlite3"
+        connection.ensure_connection()
+        with sqlite3.connect(dump) as copy:
+            connection.connection.backup(copy)  # SQLite's online backup API
+        with sqlite3.connect(dump) as copy:
+            names = [r[0] for r in copy.execute(
+                "SELECT file FROM ledger_evidence WHERE file != ''")]
+        return dump, names
+    dump = tmp / "zhenggai.pgdump"
+    db = settings.DATABASES["default"]
+    with transaction.atomic():
+        # pg_dump takes its own snapshot; evidence rows read right before it are a
+        # subset of what it sees, and files are never deleted, so nothing is missed.
+        from zhenggai.ledger.models import Evidence
+
+        names = list(Evidence.objects.exclude(file="").values_list("file", flat=True))
+    subprocess.run(["pg_dump", "-Fc", "-f", str(dump), *_pg_args(db)], check=True,
+                   env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""})
+    return dump, names
+
+
+def _pg_args(db: dict) -> list[str]:
+    args = ["-d", db["NAME"]]
+    for flag, key in (("-h", "HOST"), ("-p", "PORT"), ("-U", "USER")):
+        if db.get(key):
+            args += [flag, str(db[key])]
+    return args
+
+
+def run_restore(args) -> int:
+    source = Path(args.file)
+    try:
+        archive = zipfile.ZipFile(source)
+        manifest = json.loads(archive.read("manifest.json"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        print(f"错误：{source} 不是有效的 zhenggai 备份文件。", file=sys.stderr)
+        return 2
+    if manifest.get("format") != FORMAT or manifest.get("engine") != connection.vendor:
+        print(f"错误：备份来自 {manifest.get('engine')} 数据库，当前配置为 "
+              f"{connection.vendor}，不能恢复。", file=sys.stderr)
+        return 2
+    refusal = _not_empty()
+    if refusal:
+        print(f"错误：{refusal}恢复只能在空的数据目录（空数据库）中进行。", file=sys.stderr)
+        return 2
+    with archive, tempfile.TemporaryDirectory() as tmp:
+        _restore_database(archive, Path(tmp))
+        count = _restore_evidence(archive)
+    print(f"已恢复：{source}（佐证材料 {count} 个）")
+    return 0
+
+
+def _not_empty() -> str | None:
+    media = Path(settings.MEDIA_ROOT)
+    if media.exists() and any(media.iterdir()):
+        return f"佐证材料目录 {media} 不是空的。"
+    if connection.vendor == "sqlite":
+        db = Path(settings.DATABASES["default"]["NAME"])
+        if db.exists() and db.stat().st_size > 0:
+            return f"数据库文件 {db} 已存在。"
+        return None
+    if connection.introspection.table_names():
+        return "目标数据库中已有数据表。"
+    return None
+
+
+def _restore_database(archive: zipfile.ZipFile, tmp: Path) -> None:
+    if connection.vendor == "sqlite":
+        db = Path(settings.DATABASES["default"]["NAME"])
+        db.parent.mkdir(parents=True, exist_ok=True)
+        connection.close()
+        with archive.open("database/zhenggai.sqlite3") as src, open(db, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        return
+    dump = tmp / "zhenggai.pgdump"
+    dump.write_bytes(archive.read("database/zhenggai.pgdump"))
+    db = settings.DATABASES["default"]
+    connection.close()
+    subprocess.run(["pg_restore", "--no-owner", *_pg_args(db), str(dump)], check=True,
+                   env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""})
+
+
+def _restore_evidence(archive: zipfile.ZipFile) -> int:
+    media = Path(settings.MEDIA_ROOT).resolve()
+    count = 0
+    for info in archive.infolist():
+        if not info.filename.startswith("evidence/") or info.is_dir():
+            continue
+        relative = PurePosixPath(info.filename).relative_to("evidence")
+        target = (media / relative).resolve()
+        # Names come from our own archive, but a tampered one must not write outside.
+        if media not in target.parents:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(info) as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        count += 1
+    return count
