@@ -167,13 +167,6 @@ def test_it_parses_generated_notices_back(drawn):
     check_round_trip(notice, figures, internal=False)
 
 
-MIXED = (
-    "parser: a （一） problem after a section's own 一是 measures is taken for body text "
-    "(warning 编号「一」与前文顺序不接) instead of opening the section's first problem"
-)
-
-
-@pytest.mark.xfail(reason=MIXED, strict=True)
 def test_it_parses_a_section_with_measures_and_problems_back():
     own, problem = Measure("研究部署整改工作"), Measure("开展专项检查")
     section = Section(
@@ -182,7 +175,6 @@ def test_it_parses_a_section_with_measures_and_problems_back():
     check_round_trip(make_notice(sections=[section]), [], internal=False)
 
 
-@pytest.mark.xfail(reason=MIXED)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(notices(mixed=True))
 def test_it_parses_generated_mixed_sections_back(drawn):
