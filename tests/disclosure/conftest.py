@@ -14,8 +14,9 @@ EXAMPLE = SHARED / "examples" / "linping-union-2022"
 
 
 def load_scorer():
-    spec = importlib.util.spec_from_file_location("score_notice",
-                                                  SHARED / "tools" / "score_notice.py")
+    spec = importlib.util.spec_from_file_location(
+        "score_notice", SHARED / "tools" / "score_notice.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -23,21 +24,28 @@ def load_scorer():
 
 def ledger_from_notice(notice: Notice, unit_name: str = "临平区总工会") -> Inspection:
     """What an import of the notice writes: the unit, the inspection and its tree."""
-    unit = Unit.objects.create(name=unit_name, full_name=notice.issuer or unit_name,
-                               phone=notice.contact.phone or "",
-                               address=notice.contact.address or "")
+    unit = Unit.objects.create(
+        name=unit_name,
+        full_name=notice.issuer or unit_name,
+        phone=notice.contact.phone or "",
+        address=notice.contact.address or "",
+    )
     info = notice.inspection
     inspection = Inspection.objects.create(
-        unit=unit, round=info.round or "巡察", group=info.group or "", start=info.start,
-        end=info.end, feedback_date=info.feedback_date or notice.date,
+        unit=unit,
+        round=info.round or "巡察",
+        group=info.group or "",
+        start=info.start,
+        end=info.end,
+        feedback_date=info.feedback_date or notice.date,
     )
     for c, section in enumerate(notice.sections, 1):
-        category = Problem.objects.create(inspection=inspection, position=c,
-                                          title=section.title)
+        category = Problem.objects.create(inspection=inspection, position=c, title=section.title)
         _measures(category, section.measures)
         for p, problem in enumerate(section.problems, 1):
-            sub = Problem.objects.create(inspection=inspection, parent=category, position=p,
-                                         title=problem.title)
+            sub = Problem.objects.create(
+                inspection=inspection, parent=category, position=p, title=problem.title
+            )
             _measures(sub, problem.measures)
     return inspection
 

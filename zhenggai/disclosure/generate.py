@@ -44,8 +44,9 @@ class _Ledger:
     progress: dict[int, Progress] = field(default_factory=dict)
 
 
-def notice_from_ledger(inspection: Inspection, *, internal: bool = False,
-                       today: dt.date | None = None) -> tree.Notice:
+def notice_from_ledger(
+    inspection: Inspection, *, internal: bool = False, today: dt.date | None = None
+) -> tree.Notice:
     """The notice; the public version holds only what may be published, totals included."""
     ledger = _load(inspection, internal)
     unit = inspection.unit
@@ -56,13 +57,17 @@ def notice_from_ledger(inspection: Inspection, *, internal: bool = False,
         issuer=unit.signature,
         date=today or timezone.localdate(),
         inspection=tree.InspectionInfo(
-            round=inspection.round, group=inspection.group or None, start=inspection.start,
-            end=inspection.end, feedback_date=inspection.feedback_date,
+            round=inspection.round,
+            group=inspection.group or None,
+            start=inspection.start,
+            end=inspection.end,
+            feedback_date=inspection.feedback_date,
         ),
         sections=sections,
         next_steps=[tree.Measure(text) for text in NEXT_STEPS],
-        contact=tree.Contact(phone=unit.phone or None, address=unit.address or None,
-                             email=unit.email or None),
+        contact=tree.Contact(
+            phone=unit.phone or None, address=unit.address or None, email=unit.email or None
+        ),
     )
     notice.preamble = _preamble(inspection, notice, _totals(ledger))
     notice.figures = [f for s in sections for m in _all_measures(s) for f in m.figures]
@@ -90,8 +95,7 @@ def _load(inspection: Inspection, internal: bool) -> _Ledger:
         problems = [p for p in problems if p.pk not in withheld and p.parent_id not in withheld]
         measures = measures.filter(withhold_reason="")
     kept = {p.pk for p in problems}
-    ledger = _Ledger([p for p in problems if not p.parent_id], defaultdict(list),
-                     defaultdict(list))
+    ledger = _Ledger([p for p in problems if not p.parent_id], defaultdict(list), defaultdict(list))
     for problem in problems:
         if problem.parent_id:
             ledger.subs[problem.parent_id].append(problem)
@@ -117,14 +121,16 @@ def _section(ledger: _Ledger, category: Problem, internal: bool) -> tree.Section
     numbered = len(subs) > 1
     problems = [
         tree.Problem(
-            title=sub.title, label=int_to_chinese(i) if numbered else None,
+            title=sub.title,
+            label=int_to_chinese(i) if numbered else None,
             measures=[_measure(ledger, m) for m in ledger.measures[sub.pk]],
             public=not sub.withhold_reason,
         )
         for i, sub in enumerate(subs, 1)
     ]
     return tree.Section(
-        title=category.title, problems=problems,
+        title=category.title,
+        problems=problems,
         measures=[_measure(ledger, m) for m in ledger.measures[category.pk]],
         public=not category.withhold_reason,
     )
@@ -142,8 +148,7 @@ def _measure(ledger: _Ledger, measure: Measure) -> tree.Measure:
         rows = progress.figure_rows
         figures = [_figure(row) for row in rows]
         # A figure the report already states in words is not written a second time.
-        extra = [f.text for f, row in zip(figures, rows, strict=True)
-                 if _amount(row) not in text]
+        extra = [f.text for f, row in zip(figures, rows, strict=True) if _amount(row) not in text]
         if extra:
             text += "。" + "，".join(extra)
     return tree.Measure(text=text + "。", figures=figures, public=not measure.withhold_reason)
@@ -155,8 +160,12 @@ def _amount(row: Figure) -> str:
 
 
 def _figure(row: Figure) -> tree.Figure:
-    return tree.Figure(value=float(row.value), unit=row.unit,
-                       text=f"{row.counts or '完成'}{_amount(row)}", approx=row.approx)
+    return tree.Figure(
+        value=float(row.value),
+        unit=row.unit,
+        text=f"{row.counts or '完成'}{_amount(row)}",
+        approx=row.approx,
+    )
 
 
 @dataclass

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "disclosure"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notice_list, name="notice-list"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    path("notices/<int:pk>/comment/", views.comment_add, name="comment-add"),
+    path("notices/<int:pk>/comments/", views.notice_comments, name="notice-comments"),
+    path("comments/", views.comment_list, name="comment-list"),
+    path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
+    path("inspections/<int:pk>/draft/", views.notice_draft, name="notice-draft"),
+    path("inspections/<int:pk>/export/<str:fmt>/", views.notice_export, name="notice-export"),
+]

@@ -1,0 +1,68 @@
+"""Who may read a published notice and who answers its comments: decided here only.
+
+Public notices are for everyone. An internal notice is read like its unit's ledger.
+Comments are never public: the unit's editors and leaders read and answer them, the
+office reads them all; a reader of the unit gets 403, anyone else 404.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from zhenggai.accounts.access import Role, access_for
+
+from .models import Comment, PublishedNotice
+
+ANSWERERS = (Role.EDITOR, Role.LEADER)
+
+
+def get_notice_for_user(request, pk) -> PublishedNotice:
+    """A public notice for anyone; an internal one only for readers of its unit."""
+    notice = get_object_or_404(
+        PublishedNotice.objects.select_related("inspection__unit", "replaces"), pk=pk
+    )
+    if notice.audience != PublishedNotice.Audience.PUBLIC:
+        if not access_for(request.user).can_read(notice.inspection.unit):
+            raise Http404
+    return notice
+
+
+def get_notice_comments_for_user(request, pk) -> tuple[PublishedNotice, bool]:
+    """The notice whose comments the user may read, and whether they may answer them."""
+    notice = get_object_or_404(PublishedNotice.objects.select_related("inspection__unit"), pk=pk)
+    return notice, _check(request, notice)
+
+
+def get_comment_for_user(request, pk, *, answer: bool = False) -> tuple[Comment, bool]:
+    comment = get_object_or_404(Comment.objects.select_related("notice__inspection__unit"), pk=pk)
+    can_answer = _check(request, comment.notice)
+    if answer and not can_answer:
+        raise PermissionDenied
+    return comment, can_answer
+
+
+def comments_visible_to(user) -> QuerySet[Comment]:
+    """Every comment the user may read; PermissionDenied for one who may read none."""
+    access = access_for(user)
+    if access.office:
+        return Comment.objects.all()
+    q = Q(pk__in=[])
+    for path, role, covers in access.grants:
+        if role in ANSWERERS:
+            field = "notice__inspection__unit__path"
+            q |= Q(**{f"{field}__startswith" if covers else field: path})
+    if not any(role in ANSWERERS for _path, role, _covers in access.grants):
+        raise PermissionDenied
+    return Comment.objects.filter(q)
+
+
+def _check(request, notice: PublishedNotice) -> bool:
+    access = access_for(request.user)
+    unit = notice.inspection.unit
+    if not access.can_read(unit):
+        raise Http404
+    can_answer = access.has_role(unit, *ANSWERERS)
+    if not (can_answer or access.office):
+        raise PermissionDenied
+    return can_answer

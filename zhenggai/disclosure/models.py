@@ -1,0 +1,133 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from zhenggai.ledger.models import Inspection
+
+
+class FrozenError(Exception):
+    """A published notice was about to change; a correction is a new version."""
+
+
+class PublishedNoticeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise FrozenError("已发布的通报不能修改；更正请发布新版本。")
+
+    def delete(self):
+        raise FrozenError("已发布的通报不能删除；更正请发布新版本。")
+
+    def public(self):
+        return self.filter(audience=PublishedNotice.Audience.PUBLIC)
+
+
+class PublishedNotice(models.Model):
+    """A progress notice as published: a frozen text with its SHA-256, one version of many."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", "向社会公开"
+        INTERNAL = "internal", "党内公开"
+
+    inspection = models.ForeignKey(
+        Inspection, models.PROTECT, related_name="notices", verbose_name="巡察"
+    )
+    version = models.PositiveIntegerField("版本")
+    audience = models.CharField(
+        "公开范围", max_length=10, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    title = models.CharField("标题", max_length=300)
+    text = models.TextField("正文")
+    html = models.TextField("网页正文")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    published_at = models.DateTimeField("发布时间", default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="发布人"
+    )
+    replaces = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name="替代版本",
+    )
+    note = models.CharField("更正说明", max_length=500, blank=True)
+
+    objects = PublishedNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "audience", "version"], name="unique_notice_version"
+            ),
+        ]
+        verbose_name = verbose_name_plural = "已发布通报"
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.version}版）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("disclosure:notice-detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise FrozenError("已发布的通报不能修改；更正请发布新版本。")
+        self.sha256 = text_sha256(self.text)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenError("已发布的通报不能删除；更正请发布新版本。")
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Comment(models.Model):
+    """What a member of the public sends about a published notice (群众监督)."""
+
+    MAX_LENGTH = 2000
+
+    notice = models.ForeignKey(
+        PublishedNotice, models.PROTECT, related_name="comments", verbose_name="通报"
+    )
+    name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    content = models.TextField("意见建议", max_length=MAX_LENGTH)
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    handled = models.BooleanField("已处理", default=False)
+    reply = models.TextField("答复", blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="答复人",
+    )
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    reply_public = models.BooleanField("公开答复", default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "群众意见"
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class RateCount(models.Model):
+    """How many comment posts one client address made in one fixed time window."""
+
+    address = models.GenericIPAddressField("来源地址")
+    window = models.DateTimeField("时段起点", db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address", "window"], name="unique_rate_window"),
+        ]

@@ -1,0 +1,145 @@
+"""Publishing notices and answering the public: one function each, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhenggai.audit.services import record
+from zhenggai.ledger.models import Inspection, Measure
+
+from .models import Comment, PublishedNotice, RateCount
+from .text import normalise_text, text_html, text_title
+
+# Comment posts allowed per client address and fixed window; a flood waits for the next.
+RATE_LIMIT = 5
+RATE_WINDOW = dt.timedelta(minutes=10)
+
+
+class DisclosureError(Exception):
+    """A refused act, with a message for the user."""
+
+
+@transaction.atomic
+def publish_notice(
+    inspection: Inspection,
+    *,
+    actor,
+    text: str,
+    audience: str = PublishedNotice.Audience.PUBLIC,
+    note: str = "",
+) -> PublishedNotice:
+    """Freeze the (possibly edited) text as the next version of the inspection's notice."""
+    # Serialises two publications of one inspection: versions stay gapless and unique.
+    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    if not Measure.objects.filter(problem__inspection=inspection).exists():
+        raise DisclosureError(
+            "本次巡察的台账中还没有任何整改措施，通报无从写起；"
+            "请先在台账中登记问题和整改措施，再发布通报。"
+        )
+    text = normalise_text(text)
+    if not text:
+        raise DisclosureError("通报正文为空，不能发布。")
+    previous = (
+        PublishedNotice.objects.filter(inspection=inspection, audience=audience)
+        .order_by("-version")
+        .first()
+    )
+    note = note.strip()
+    if previous is not None and not note:
+        raise DisclosureError(f"已发布过第{previous.version}版，发布新版本须写明更正说明。")
+    notice = PublishedNotice(
+        inspection=inspection,
+        audience=audience,
+        title=text_title(text)[:300],
+        text=text,
+        html=text_html(text),
+        published_by=actor,
+        replaces=previous,
+        note=note[:500],
+        version=previous.version + 1 if previous else 1,
+    )
+    notice.save()
+    record(
+        "notice.published",
+        notice,
+        actor=actor,
+        unit_id=inspection.unit_id,
+        version=notice.version,
+        audience=audience,
+        sha256=notice.sha256,
+        replaces=previous.pk if previous else None,
+    )
+    return notice
+
+
+@transaction.atomic
+def add_comment(
+    notice: PublishedNotice,
+    *,
+    actor,
+    content: str,
+    name: str = "",
+    phone: str = "",
+    address: str | None = None,
+) -> Comment:
+    if notice.audience != PublishedNotice.Audience.PUBLIC:
+        raise DisclosureError("该通报未向社会公开，不接收意见。")
+    comment = Comment.objects.create(
+        notice=notice, content=content, name=name, phone=phone, address=address
+    )
+    record(
+        "comment.received",
+        comment,
+        actor=actor,
+        unit_id=notice.inspection.unit_id,
+        notice=notice.pk,
+    )
+    return comment
+
+
+@transaction.atomic
+def reply_comment(
+    comment: Comment, *, actor, reply: str, reply_public: bool, handled: bool = True
+) -> Comment:
+    """Mark a comment handled and keep the reply; only a public reply is ever shown."""
+    reply = reply.strip()
+    if reply_public and not reply:
+        raise DisclosureError("公开答复时，答复内容不能为空。")
+    comment.reply, comment.reply_public, comment.handled = reply, reply_public, handled
+    comment.replied_by, comment.replied_at = actor, timezone.now()
+    comment.save(update_fields=["reply", "reply_public", "handled", "replied_by", "replied_at"])
+    record(
+        "comment.replied",
+        comment,
+        actor=actor,
+        unit_id=comment.notice.inspection.unit_id,
+        handled=handled,
+        reply_public=reply_public,
+    )
+    return comment
+
+
+def take_rate(address: str | None, now: dt.datetime | None = None) -> bool:
+    """Count one post from the address; False once it has used up its window."""
+    now = now or timezone.now()
+    step = int(RATE_WINDOW.total_seconds())
+    window = dt.datetime.fromtimestamp(int(now.timestamp()) // step * step, dt.UTC)
+    address = address or "0.0.0.0"
+    with transaction.atomic():
+        rows = RateCount.objects.filter(address=address, window=window, count__lt=RATE_LIMIT)
+        if rows.update(count=F("count") + 1):
+            return True
+        if RateCount.objects.filter(address=address, window=window).exists():
+            return False
+        try:
+            with transaction.atomic():
+                RateCount.objects.create(address=address, window=window, count=1)
+        except IntegrityError:  # another request of the same address created it first
+            return take_rate(address, now)
+        # Old windows are of no use: drop them when a new one opens.
+        RateCount.objects.filter(window__lt=window - RATE_WINDOW).delete()
+    return True

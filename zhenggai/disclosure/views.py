@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from zhenggai.accounts.models import Unit
+from zhenggai.ledger.access import get_inspection_for_user
+from zhenggai.ledger.models import Measure
+from zhenggai.notices.render import to_text
+
+from . import exports, services
+from .access import (
+    comments_visible_to,
+    get_comment_for_user,
+    get_notice_comments_for_user,
+    get_notice_for_user,
+)
+from .forms import CommentForm, DraftForm, ReplyForm
+from .generate import notice_from_ledger
+from .models import PublishedNotice
+
+KEPT = ("name", "phone", "content")
+PUBLIC = PublishedNotice.Audience.PUBLIC
+INTERNAL = PublishedNotice.Audience.INTERNAL
+# format -> (exporter, content type, file extension)
+DOWNLOADS = {
+    "txt": (exports.notice_txt, "text/plain; charset=utf-8", "txt"),
+    "html": (exports.notice_html, "text/html; charset=utf-8", "html"),
+    "docx": (
+        exports.notice_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+}
+
+
+def notice_list(request):
+    """Every public notice of every unit, newest first; ?unit= narrows to one unit."""
+    newer = PublishedNotice.objects.filter(replaces=OuterRef("pk"))
+    notices = (
+        PublishedNotice.objects.public()
+        .select_related("inspection__unit")
+        .annotate(replaced=Exists(newer))
+    )
+    units = Unit.objects.filter(inspections__notices__audience=PUBLIC).distinct()
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():
+        notices = notices.filter(inspection__unit=unit)
+    page = Paginator(notices, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosure/notice_list.html",
+        {
+            "page": page,
+            "units": units,
+            "unit": int(unit) if unit.isdigit() else None,
+        },
+    )
+
+
+def notice_detail(request, pk):
+    notice = get_notice_for_user(request, pk)
+    return _detail(request, notice, CommentForm())
+
+
+def _detail(request, notice, form, status=200, blocked=""):
+    replies = []
+    if notice.audience == PUBLIC:
+        replies = list(
+            notice.comments.filter(reply_public=True)
+            .exclude(reply="")
+            .order_by("replied_at")
+            .values("reply", "replied_at")
+        )
+    replaced_by = PublishedNotice.objects.filter(replaces=notice).first()
+    return render(
+        request,
+        "disclosure/notice_detail.html",
+        {
+            "notice": notice,
+            "unit": notice.inspection.unit,
+            "form": form,
+            "replies": replies,
+            "replaced_by": replaced_by,
+            "public": notice.audience == PUBLIC,
+            "blocked": blocked,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def comment_add(request, pk):
+    notice = get_notice_for_user(request, pk)
+    if notice.audience != PUBLIC:
+        raise Http404
+    address = request.META.get("REMOTE_ADDR") or None
+    if not services.take_rate(address):
+        # What was typed stays in the form, so that nothing is lost by waiting.
+        kept = CommentForm(initial={k: request.POST.get(k, "") for k in KEPT})
+        blocked = (
+            f"提交过于频繁：同一网络地址每 {services.RATE_WINDOW.seconds // 60} 分钟"
+            f"最多提交 {services.RATE_LIMIT} 条意见，请稍后再试。您填写的内容仍保留在下方。"
+        )
+        return _detail(request, notice, kept, status=429, blocked=blocked)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, notice, form, status=400)
+    data = form.cleaned_data
+    services.add_comment(
+        notice,
+        actor=request.user,
+        content=data["content"],
+        name=data["name"],
+        phone=data["phone"],
+        address=address,
+    )
+    messages.success(request, "已收到您的意见建议，感谢您的监督。我们将认真研究处理。")
+    return redirect("disclosure:notice-detail", notice.pk)
+
+
+@login_required
+def notice_draft(request, pk):
+    """The notice written from the ledger, editable, and published from here."""
+    inspection, _ = get_inspection_for_user(request, pk, edit=True)
+    audience = INTERNAL if request.GET.get("audience") == INTERNAL else PUBLIC
+    internal = audience == INTERNAL
+    form = DraftForm(
+        request.POST or None,
+        initial={
+            "audience": audience,
+            "text": to_text(notice_from_ledger(inspection, internal=internal), internal=internal),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.publish_notice(
+                inspection,
+                actor=request.user,
+                text=data["text"],
+                audience=data["audience"],
+                note=data["note"],
+            )
+        except services.DisclosureError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已发布第{notice.version}版通报。")
+            return redirect("disclosure:notice-detail", notice.pk)
+    return render(
+        request,
+        "disclosure/draft.html",
+        {
+            "inspection": inspection,
+            "form": form,
+            "audience": audience,
+            "published": PublishedNotice.objects.filter(inspection=inspection),
+            "has_measures": Measure.objects.filter(problem__inspection=inspection).exists(),
+        },
+    )
+
+
+@login_required
+def notice_export(request, pk, fmt):
+    """The generated notice as a file with a Chinese name."""
+    inspection, _ = get_inspection_for_user(request, pk, edit=True)
+    if fmt not in DOWNLOADS:
+        raise Http404
+    exporter, content_type, extension = DOWNLOADS[fmt]
+    internal = request.GET.get("audience") == INTERNAL
+    data = exporter(inspection, internal=internal)
+    name = f"{inspection.unit.name}{inspection.round}整改进展情况通报"
+    name += f"（内部）.{extension}" if internal else f".{extension}"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+def comment_list(request):
+    """The comments of every unit the user answers for (the office: all); ?unit=, ?open=."""
+    comments = comments_visible_to(request.user).select_related(
+        "notice__inspection__unit", "replied_by"
+    )
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():
+        comments = comments.filter(notice__inspection__unit=unit)
+    if request.GET.get("open"):
+        comments = comments.filter(handled=False)
+    page = Paginator(comments, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "disclosure/comments.html", {"page": page, "notice": None, "can_answer": False}
+    )
+
+
+@login_required
+def notice_comments(request, pk):
+    notice, can_answer = get_notice_comments_for_user(request, pk)
+    comments = notice.comments.select_related("replied_by", "notice__inspection__unit")
+    page = Paginator(comments, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "disclosure/comments.html",
+        {"page": page, "notice": notice, "can_answer": can_answer},
+    )
+
+
+@login_required
+@require_POST
+def comment_reply(request, pk):
+    comment, _ = get_comment_for_user(request, pk, answer=True)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "答复未保存：" + " ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
+    else:
+        try:
+            services.reply_comment(comment, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已保存答复。")
+        except services.DisclosureError as exc:
+            messages.error(request, str(exc))
+    return redirect("disclosure:notice-comments", comment.notice_id)
