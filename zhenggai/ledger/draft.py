@@ -1,0 +1,510 @@
+"""A ledger before it is saved: parsed from a notice or a workbook, previewed, committed.
+
+Readers only build a `LedgerDraft` and note warnings and errors, each naming its place;
+`commit_draft` checks everything first and then writes the whole tree in one transaction.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhenggai.accounts.models import Unit
+from zhenggai.audit.services import record
+from zhenggai.notices import tree as notice
+from zhenggai.notices.numerals import int_to_chinese
+
+from .models import Evidence, Figure, Inspection, Measure, Problem, Progress, add_months
+from .services import LedgerError
+
+Term, Status = Measure.Term, Measure.Status
+# Beyond this many, messages are counted rather than listed: a broken 100,000-row
+# sheet must not produce a preview of 100,000 lines.
+MAX_MESSAGES = 200
+BATCH = 2000
+
+
+@dataclass(slots=True)
+class DraftFigure:
+    value: float
+    unit: str
+    counts: str = ""
+    approx: bool = False
+
+
+@dataclass(slots=True)
+class DraftMeasure:
+    text: str
+    place: str = ""
+    leader: str = ""
+    department: str = ""
+    owner: str = ""
+    term: str = Term.DEADLINE
+    due: dt.date | None = None
+    status: str = Status.PLANNED
+    progress: str = ""
+    evidence: list[str] = field(default_factory=list)
+    figures: list[DraftFigure] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DraftProblem:
+    title: str
+    place: str = ""
+    measures: list[DraftMeasure] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DraftCategory:
+    title: str
+    place: str = ""
+    measures: list[DraftMeasure] = field(default_factory=list)
+    problems: list[DraftProblem] = field(default_factory=list)
+
+
+@dataclass
+class LedgerDraft:
+    """The inspection fields and the problem tree, with what the reader noticed."""
+
+    source: str = ""
+    round: str = ""
+    group: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    feedback_date: dt.date | None = None
+    kind: str = Inspection.Kind.XUNCHA
+    unit_name: str = ""
+    reported_on: dt.date | None = None
+    categories: list[DraftCategory] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    more_warnings: int = 0
+    more_errors: int = 0
+
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < MAX_MESSAGES:
+            self.warnings.append(message)
+        else:
+            self.more_warnings += 1
+
+    def fail(self, message: str) -> None:
+        if len(self.errors) < MAX_MESSAGES:
+            self.errors.append(message)
+        else:
+            self.more_errors += 1
+
+    def measures(self):
+        for category in self.categories:
+            yield from category.measures
+            for problem in category.problems:
+                yield from problem.measures
+
+    def counts(self) -> tuple[int, int, int]:
+        """(categories, specific problems, measures)."""
+        problems = sum(len(c.problems) for c in self.categories)
+        return len(self.categories), problems, sum(1 for _ in self.measures())
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+KIND_WORDS = [
+    ("巡视", Inspection.Kind.XUNSHI),
+    ("审计", Inspection.Kind.AUDIT),
+    ("督察", Inspection.Kind.DUCHA),
+    ("专项检查", Inspection.Kind.SPECIAL_CHECK),
+]
+
+
+def kind_of(text: str) -> str:
+    for word, kind in KIND_WORDS:
+        if word in (text or ""):
+            return kind
+    return Inspection.Kind.XUNCHA
+
+
+# --- what a status or a deadline written in words means ---------------------------
+
+# Checked in this order, so that 未完成 and 基本完成 are not read as 完成.
+STATUS_WORDS = [
+    (Status.ONGOING, ("长期坚持", "持续整改", "长期", "常态化", "持续推进")),
+    (Status.PLANNED, ("未开始", "未启动", "尚未开始", "未整改", "未开展")),
+    (
+        Status.IN_PROGRESS,
+        (
+            "推进中",
+            "正在",
+            "整改中",
+            "进行中",
+            "未完成",
+            "部分完成",
+            "基本完成",
+            "按期推进",
+            "序时推进",
+            "未办结",
+            "未到期",
+        ),
+    ),
+    (Status.DONE, ("已完成", "完成", "已整改", "已办结", "办结", "整改到位", "已落实", "已销号")),
+]
+ONGOING_WORDS = ("长期坚持", "长期", "持续整改", "常态化", "持续推进")
+IMMEDIATE_WORDS = ("立行立改", "立即整改", "即知即改", "立查立改")
+
+
+def squeeze(text: str) -> str:
+    """Half-width digits and letters, no spaces: how words and dates are matched."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def parse_status(value) -> str | None:
+    text = squeeze(str(value or ""))
+    if not text:
+        return None
+    for status, words in STATUS_WORDS:
+        if any(word in text for word in words):
+            return status
+    return None
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_YMD = re.compile(r"(\d{4})[年.\-/](\d{1,2})[月.\-/](\d{1,2})")
+_YM = re.compile(r"(\d{4})年(\d{1,2})月(上旬|中旬)?")
+_Y_END = re.compile(r"(\d{4})年(?:底|末|内|年底|年末)")
+_MD = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
+_M = re.compile(r"(?<![\d年个])(\d{1,2})月(上旬|中旬)?")
+_MONTHS = re.compile(r"(\d{1,2})个月")
+
+
+def parse_due(value, feedback: dt.date | None) -> tuple[str, dt.date | None]:
+    """(term, due) of a deadline cell; ValueError with the Chinese reason if unreadable."""
+    if value is None or value == "":
+        return Term.DEADLINE, None
+    if isinstance(value, dt.datetime):
+        return Term.DEADLINE, value.date()
+    if isinstance(value, dt.date):
+        return Term.DEADLINE, value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return Term.DEADLINE, EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError(f"无法识别的日期“{value}”")
+    text = squeeze(str(value))
+    term = (
+        Term.ONGOING
+        if any(w in text for w in ONGOING_WORDS)
+        else Term.IMMEDIATE
+        if any(w in text for w in IMMEDIATE_WORDS)
+        else Term.DEADLINE
+    )
+    due = date_in(text, feedback)
+    if due is None and term == Term.DEADLINE and text:
+        raise ValueError(f"无法识别的日期“{value}”")
+    return term, due
+
+
+def date_in(text: str, feedback: dt.date | None) -> dt.date | None:
+    """The first deadline written in text; month-day without a year follows the feedback."""
+    try:
+        if m := _YMD.search(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _YM.search(text):
+            return _month_end(int(m[1]), int(m[2]), m[3])
+        if m := _Y_END.search(text):
+            return dt.date(int(m[1]), 12, 31)
+        base = feedback or timezone.localdate()
+        if m := _MD.search(text):
+            return _after(base, lambda year: dt.date(year, int(m[1]), int(m[2])))
+        if m := _M.search(text):
+            return _after(base, lambda year: _month_end(year, int(m[1]), m[2]))
+        if m := _MONTHS.search(text):
+            return add_months(base, int(m[1]))
+    except ValueError:
+        raise ValueError(f"日期“{text}”不存在") from None
+    return None
+
+
+def _month_end(year: int, month: int, part: str | None) -> dt.date:
+    if part:
+        return dt.date(year, month, 10 if part == "上旬" else 20)
+    return dt.date(year, month, calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0)
+
+
+def _after(base: dt.date, make: Callable[[int], dt.date]) -> dt.date:
+    day = make(base.year)
+    return day if day >= base else make(base.year + 1)
+
+
+# --- notices -----------------------------------------------------------------------
+
+
+def draft_from_notice(parsed: notice.Notice, source: str = "") -> LedgerDraft:
+    """Sections become categories, problems problems, 一是… items measures."""
+    info = parsed.inspection
+    draft = LedgerDraft(
+        source=source,
+        round=info.round or "",
+        group=info.group or "",
+        start=info.start,
+        end=info.end,
+        feedback_date=info.feedback_date,
+        kind=kind_of(info.round or ""),
+        unit_name=parsed.issuer_short or "",
+        reported_on=parsed.date,
+    )
+    status = Status.PLANNED if parsed.kind in ("feedback", "plan") else Status.IN_PROGRESS
+    for i, section in enumerate(parsed.sections, start=1):
+        place = f"第{int_to_chinese(i)}部分"
+        category = DraftCategory(section.title, place)
+        category.measures = _notice_measures(section.measures, place, status)
+        for j, item in enumerate(section.problems, start=1):
+            where = f"{place}第（{int_to_chinese(j)}）项"
+            measures = _notice_measures(item.measures, where, status)
+            problem = DraftProblem(item.title, where, measures)
+            if not problem.measures:
+                draft.warn(f"{where}：“{item.title[:30]}”下没有整改措施。")
+            category.problems.append(problem)
+        if not category.measures and not category.problems:
+            draft.warn(f"{place}：“{section.title[:30]}”下没有问题或整改措施。")
+        draft.categories.append(category)
+    for message in parsed.warnings:
+        draft.warn(message)
+    if not draft.categories:
+        draft.fail("文件中没有识别出任何问题（应有“一、关于……问题的整改情况”等标题）。")
+    return draft
+
+
+def _notice_measures(items: list[notice.Measure], place: str, status: str) -> list[DraftMeasure]:
+    measures = []
+    for k, item in enumerate(items, start=1):
+        text = item.text.strip()
+        term = (
+            Term.ONGOING
+            if "长期坚持" in text
+            else Term.IMMEDIATE
+            if "立行立改" in text
+            else Term.DEADLINE
+        )
+        said = Status.DONE if re.search(r"已(全部)?(完成|整改到位|办结)|整改完成", text) else status
+        measure = DraftMeasure(
+            text,
+            f"{place}第{k}条",
+            term=term,
+            status=Status.ONGOING if term == Term.ONGOING else said,
+        )
+        measure.figures = [
+            DraftFigure(f.value, f.unit, _counts(text, f.text), f.approx) for f in item.figures
+        ]
+        if measure.figures:
+            measure.progress = text
+        measures.append(measure)
+    return measures
+
+
+def _counts(text: str, figure: str) -> str:
+    """What a figure counts: the clause before it (召开理论学习中心组学习会 of 5次)."""
+    at = text.find(figure)
+    if at <= 0:
+        return ""
+    head = re.split(r"[，。；、,;：:（(]", text[:at])[-1]
+    return head[-100:]
+
+
+def draft_from_file(
+    data: bytes,
+    filename: str,
+    *,
+    feedback_date: dt.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LedgerDraft:
+    """A workbook (.xlsx, .xls) or a notice (.txt, .html, .docx), chosen by extension."""
+    from zhenggai.notices import NoticeReadError, parse, read_bytes
+
+    from .workbook import WorkbookError, read_workbook
+
+    name = PurePath(filename).name
+    if PurePath(name).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et"):
+        try:
+            return read_workbook(data, name, feedback_date=feedback_date, progress=progress)
+        except WorkbookError as exc:
+            raise LedgerError(str(exc)) from None
+    try:
+        draft = draft_from_notice(parse(read_bytes(data, name)), name)
+    except NoticeReadError as exc:
+        raise LedgerError(exc.message) from None
+    if feedback_date:
+        draft.feedback_date = feedback_date
+    return draft
+
+
+# --- checking and writing ----------------------------------------------------------
+
+LIMITS = (("leader", "责任领导", 100), ("department", "责任部门", 100), ("owner", "责任人", 100))
+
+
+def check_draft(draft: LedgerDraft, unit_name: str) -> None:
+    """Add an error for everything the database would refuse, before anything is written."""
+    if not unit_name.strip():
+        draft.fail("请填写被巡察单位。")
+    elif len(unit_name.strip()) > 100:
+        draft.fail("单位名称不能超过100字。")
+    if not draft.round.strip():
+        draft.fail("请填写巡察轮次（如：一届区委第二轮巡察）。")
+    if len(draft.round) > 100 or len(draft.group) > 100:
+        draft.fail("巡察轮次和巡察组名称不能超过100字。")
+    if not draft.feedback_date:
+        draft.fail("缺少反馈日期：文件中没有写明巡察反馈日期，请补填后再导入。")
+    if draft.start and draft.end and draft.end < draft.start:
+        draft.fail("结束日期不能早于进驻日期。")
+    for measure in draft.measures():
+        _check_measure(draft, measure)
+
+
+def _check_measure(draft: LedgerDraft, measure: DraftMeasure) -> None:
+    for name, label, limit in LIMITS:
+        if len(getattr(measure, name)) > limit:
+            draft.fail(f"{measure.place}：{label}超过{limit}字。")
+    if measure.due and draft.feedback_date and measure.due < draft.feedback_date:
+        draft.fail(
+            f"{measure.place}：完成时限 {cn_date(measure.due)} 早于反馈日期 "
+            f"{cn_date(draft.feedback_date)}。"
+        )
+    for figure in measure.figures:
+        if not abs(figure.value) < 10**12:
+            draft.fail(f"{measure.place}：成效数据 {figure.value} 过大。")
+
+
+def summary(draft: LedgerDraft) -> str:
+    shown = "\n".join(draft.errors[:20])
+    rest = len(draft.errors) - 20 + draft.more_errors
+    return shown + (f"\n……另有 {rest} 处错误。" if rest > 0 else "")
+
+
+@transaction.atomic
+def commit_draft(
+    draft: LedgerDraft, unit_name: str, *, actor, progress: Callable[[str], None] | None = None
+) -> Inspection:
+    """The whole tree into the database, or nothing and a LedgerError listing the errors."""
+    check_draft(draft, unit_name)
+    if draft.errors:
+        raise LedgerError(summary(draft))
+    unit, created = Unit.objects.get_or_create(name=unit_name.strip())
+    inspection = Inspection.objects.create(
+        unit=unit,
+        kind=draft.kind,
+        round=draft.round.strip(),
+        group=draft.group.strip(),
+        start=draft.start,
+        end=draft.end,
+        feedback_date=draft.feedback_date,
+    )
+    pairs = _write_problems(inspection, draft)
+    written = _write_measures(pairs, actor, draft.reported_on or timezone.localdate(), progress)
+    categories, problems, _ = draft.counts()
+    record(
+        "inspection.imported",
+        inspection,
+        actor=actor,
+        unit_id=unit.pk,
+        source=draft.source,
+        unit_created=created,
+        categories=categories,
+        problems=problems,
+        measures=written,
+    )
+    return inspection
+
+
+def _problem(inspection, title: str, position: int, parent=None) -> Problem:
+    # Long headings keep their whole text as the description.
+    return Problem(
+        inspection=inspection,
+        parent=parent,
+        position=position,
+        title=title[:500],
+        description=title if len(title) > 500 else "",
+    )
+
+
+def _write_problems(inspection, draft: LedgerDraft) -> list[tuple[Problem, list[DraftMeasure]]]:
+    rows = Problem.objects.bulk_create(
+        [_problem(inspection, c.title, i) for i, c in enumerate(draft.categories, start=1)]
+    )
+    subs = []
+    pairs = []
+    for row, category in zip(rows, draft.categories, strict=True):
+        pairs.append((row, category.measures))
+        subs += [
+            (_problem(inspection, p.title, j, row), p.measures)
+            for j, p in enumerate(category.problems, start=1)
+        ]
+    Problem.objects.bulk_create([row for row, _ in subs], batch_size=BATCH)
+    return pairs + subs
+
+
+def _write_measures(pairs, actor, reported_on: dt.date, progress) -> int:
+    batch: list[tuple[Measure, DraftMeasure]] = []
+    written = 0
+    now = timezone.now()
+    for problem, measures in pairs:
+        for position, m in enumerate(measures, start=1):
+            row = Measure(
+                problem=problem,
+                position=position,
+                text=m.text,
+                leader=m.leader,
+                department=m.department,
+                owner=m.owner,
+                term=m.term,
+                due=m.due,
+                status=m.status,
+                done_at=now if m.status == Status.DONE else None,
+            )
+            batch.append((row, m))
+            if len(batch) >= BATCH:
+                written += _flush(batch, actor, reported_on)
+                if progress and written % 10000 < BATCH:
+                    progress(f"已写入 {written} 项整改措施")
+    return written + _flush(batch, actor, reported_on)
+
+
+def _flush(batch: list[tuple[Measure, DraftMeasure]], actor, reported_on: dt.date) -> int:
+    Measure.objects.bulk_create([row for row, _ in batch])
+    reported = [(row, m) for row, m in batch if m.progress or m.evidence or m.figures]
+    reports = Progress.objects.bulk_create(
+        [
+            Progress(
+                measure=row,
+                author=actor if actor and actor.is_authenticated else None,
+                reported_on=reported_on,
+                text=m.progress or "见佐证材料",
+            )
+            for row, m in reported
+        ]
+    )
+    figures, evidence = [], []
+    for report, (_row, m) in zip(reports, reported, strict=True):
+        figures += [
+            Figure(
+                progress=report,
+                value=Decimal(str(f.value)).quantize(Decimal("0.0001")),
+                unit=f.unit[:10],
+                counts=f.counts[:100],
+                approx=f.approx,
+            )
+            for f in m.figures
+        ]
+        evidence += [Evidence(progress=report, reference=ref[:500]) for ref in m.evidence]
+    Figure.objects.bulk_create(figures)
+    Evidence.objects.bulk_create(evidence)
+    count = len(batch)
+    batch.clear()
+    return count

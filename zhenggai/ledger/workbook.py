@@ -1,0 +1,465 @@
+"""The ledger workbook (三清单一台账): .xlsx out with XlsxWriter, in with calamine.
+
+Writing streams: rows come from one generator over a fixed number of queries and go
+to the file in order (XlsxWriter's constant_memory mode), so memory stays flat in the
+row count. Reading is tolerant of what units actually send and builds a LedgerDraft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO
+
+import xlsxwriter
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from xlsxwriter.worksheet import Worksheet
+
+from .draft import (
+    cn_date,
+)
+from .models import Evidence, Inspection, Measure, Problem, Progress
+
+# The reader lives in its own module; these names are part of this module's API.
+from .workbook_read import WorkbookError, read_workbook  # noqa: F401
+
+Term, Status = Measure.Term, Measure.Status
+LEDGER = [
+    ("序号", 6),
+    ("问题类别", 22),
+    ("具体问题", 28),
+    ("整改措施", 46),
+    ("责任领导", 10),
+    ("责任部门", 14),
+    ("责任人", 10),
+    ("完成时限", 14),
+    ("整改状态", 10),
+    ("整改进展", 40),
+    ("佐证材料", 24),
+]
+PROBLEMS = [
+    ("序号", 8),
+    ("问题类别", 40),
+    ("具体问题", 50),
+    ("整改措施（项）", 14),
+    ("已完成（项）", 14),
+    ("销号情况", 14),
+]
+TASKS = [
+    ("序号", 8),
+    ("问题类别", 30),
+    ("具体问题", 36),
+    ("整改措施", 60),
+    ("完成时限", 14),
+    ("整改状态", 10),
+]
+DUTIES = [
+    ("序号", 8),
+    ("整改措施", 60),
+    ("责任领导", 14),
+    ("责任部门", 18),
+    ("责任人", 14),
+    ("完成时限", 14),
+]
+UNIT_COLUMN = ("被巡察单位", 16)
+# Text starting with these is a formula to Excel, WPS and every CSV they save.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEAD_ROWS = 3  # title, inspection line, header
+
+
+# --- export ------------------------------------------------------------------------
+
+
+class StreamingSheet(Worksheet):
+    """A worksheet that can merge cells down while rows are streamed."""
+
+    def merge_down(self, first_row: int, col: int, last_row: int) -> None:
+        # XlsxWriter's merge_range pads the range with blanks at once, which in
+        # constant_memory mode flushes the rows below before they are written, and it
+        # keeps a dict entry per merged cell. The caller writes the first cell and the
+        # formatted blanks in row order; Excel needs only this <mergeCell> entry.
+        if last_row > first_row:
+            self.merge.append([first_row, col, last_row, col])
+
+
+@dataclass(slots=True)
+class LedgerRow:
+    """One measure with its place in the tree; runs > 0 open a merged block."""
+
+    seq: int
+    unit: str
+    unit_run: int
+    category: str
+    category_run: int
+    problem: str
+    problem_run: int
+    text: str
+    leader: str
+    department: str
+    owner: str
+    due: dt.date | str
+    status: str
+    progress: str
+    evidence: str
+
+
+class Joined(Aggregate):
+    """Texts joined by newlines: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, CHAR(10))"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(expressions)s, E'\\n')",
+            **extra,
+        )
+
+
+def _joined(queryset, field) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("measure_key").annotate(t=Joined(field)).values("t")[:1]
+    )
+
+
+def measure_rows(inspections: list[Inspection], internal: bool) -> tuple[list, dict, Iterator]:
+    """The problems (one query) and the measure rows (two queries), in ledger order."""
+    measures = Measure.objects.filter(problem__inspection__in=inspections)
+    problems = Problem.objects.filter(inspection__in=inspections)
+    if not internal:
+        measures = measures.filter(withhold_reason="", problem__withhold_reason="").filter(
+            Q(problem__parent=None) | Q(problem__parent__withhold_reason="")
+        )
+        problems = problems.filter(withhold_reason="").filter(
+            Q(parent=None) | Q(parent__withhold_reason="")
+        )
+    problem_list = list(
+        problems.order_by("position", "id").values(
+            "id", "parent_id", "inspection_id", "title", "closed_at"
+        )
+    )
+    counts = {
+        r["problem_id"]: r
+        for r in measures.values("problem_id").annotate(
+            n=Count("id"), done=Count("id", filter=Q(status=Status.DONE))
+        )
+    }
+    progress = Progress.objects.filter(measure=OuterRef("pk")).annotate(measure_key=F("measure"))
+    evidence = Evidence.objects.filter(progress__measure=OuterRef("pk")).annotate(
+        measure_key=F("progress__measure"),
+        shown=Case(When(name="", then=F("reference")), default=F("name")),
+    )
+    rows = measures.annotate(
+        progress_text=_joined(progress, "text"),
+        evidence_text=_joined(evidence, "shown"),
+        cat_position=Coalesce("problem__parent__position", "problem__position"),
+        cat_id=Coalesce("problem__parent_id", "problem_id"),
+        is_sub=Case(
+            When(problem__parent=None, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
+    ).order_by(
+        "problem__inspection__unit__name",
+        "problem__inspection_id",
+        "cat_position",
+        "cat_id",
+        "is_sub",
+        "problem__position",
+        "problem_id",
+        "position",
+        "id",
+    )
+    return (
+        problem_list,
+        counts,
+        rows.values_list(
+            "problem__inspection_id",
+            "problem_id",
+            "text",
+            "leader",
+            "department",
+            "owner",
+            "term",
+            "due",
+            "status",
+            "progress_text",
+            "evidence_text",
+        ).iterator(chunk_size=2000),
+    )
+
+
+def ledger_rows(
+    inspections: list[Inspection], problems: list[dict], counts: dict, measures: Iterator
+) -> Iterator[LedgerRow]:
+    """Rows of the 整改台账 sheet, with the run length of each merged block."""
+    by_id = {p["id"]: p for p in problems}
+    runs: Counter = Counter()
+    for p in problems:
+        n = counts.get(p["id"], {}).get("n", 0)
+        runs[("p", p["id"])] = n
+        runs[("c", p["parent_id"] or p["id"])] += n
+        runs[("i", p["inspection_id"])] += n
+    units = {i.pk: i.unit.name for i in inspections}
+    last = (None, None, None)
+    for seq, row in enumerate(measures, start=1):
+        inspection_id, problem_id, text, leader, department, owner, term, due, status = row[:9]
+        problem = by_id[problem_id]
+        category = by_id[problem["parent_id"]] if problem["parent_id"] else problem
+        sub = problem if problem["parent_id"] else None
+        keys = (inspection_id, category["id"], sub and sub["id"])
+        yield LedgerRow(
+            seq,
+            units[inspection_id],
+            _run(runs, "i", keys, last, 0),
+            category["title"],
+            _run(runs, "c", keys, last, 1),
+            sub["title"] if sub else "",
+            _run(runs, "p", keys, last, 2) if sub else 1,
+            text,
+            leader,
+            department,
+            owner,
+            due_text(term, due),
+            Status(status).label,
+            row[9] or "",
+            row[10] or "",
+        )
+        last = keys
+
+
+def _run(runs: Counter, kind: str, keys: tuple, last: tuple, level: int) -> int:
+    if keys[: level + 1] == last[: level + 1]:
+        return 0
+    return runs[(kind, keys[level])]
+
+
+def due_text(term: str, due: dt.date | None) -> dt.date | str:
+    """A date cell for a deadline, words for 立行立改 and 长期坚持."""
+    if term == Term.DEADLINE:
+        return due or ""
+    label = Term(term).label
+    return f"{label}（{cn_date(due)}）" if due else label
+
+
+def _formats(book) -> dict:
+    cell = {"border": 1, "text_wrap": True, "valign": "top", "font_size": 10}
+    return {
+        "title": book.add_format({"bold": True, "font_size": 16, "align": "center"}),
+        "info": book.add_format({"font_size": 10}),
+        "head": book.add_format(
+            {**cell, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#D9E1F2"}
+        ),
+        "cell": book.add_format(cell),
+        "quoted": book.add_format({**cell, "quote_prefix": True}),
+        "date": book.add_format({**cell, "num_format": 'yyyy"年"m"月"d"日"'}),
+        "merged": book.add_format({**cell, "valign": "vcenter"}),
+        "merged_quoted": book.add_format({**cell, "valign": "vcenter", "quote_prefix": True}),
+    }
+
+
+def _sheet(book, name: str, columns: list, title: str, info: str, fmt: dict) -> StreamingSheet:
+    sheet = book.add_worksheet(name, worksheet_class=StreamingSheet)
+    last = len(columns) - 1
+    sheet.merge_range(0, 0, 0, last, title, fmt["title"])
+    sheet.merge_range(1, 0, 1, last, info, fmt["info"])
+    for col, (label, width) in enumerate(columns):
+        sheet.set_column(col, col, width)
+        sheet.write_string(2, col, label, fmt["head"])
+    sheet.freeze_panes(HEAD_ROWS, 0)
+    sheet.repeat_rows(2)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+    return sheet
+
+
+def put(sheet, row: int, col: int, value, fmt: dict, merged: bool = False) -> None:
+    """Write one cell: the only place cell values reach a sheet.
+
+    Text always goes through write_string, so it is never a formula. Text that starts
+    with = + - @ also gets Excel's quotePrefix (the apostrophe-equivalent): Excel and
+    WPS show it unchanged and keep it text when it is edited. A literal leading ' would
+    instead become part of the text on re-import and in every copy.
+    """
+    if isinstance(value, dt.date):
+        sheet.write_datetime(row, col, value, fmt["date"])
+    elif isinstance(value, int):
+        sheet.write_number(row, col, value, fmt["merged" if merged else "cell"])
+    elif str(value).startswith(FORMULA_START):
+        sheet.write_string(row, col, str(value), fmt["merged_quoted" if merged else "quoted"])
+    else:
+        sheet.write_string(row, col, str(value), fmt["merged" if merged else "cell"])
+
+
+def _put_run(sheet, row: int, col: int, value: str, run: int, fmt: dict) -> None:
+    """A cell of a merged column: the text where a run opens, a formatted blank below."""
+    if run == 0:
+        sheet.write_blank(row, col, None, fmt["merged"])
+        return
+    put(sheet, row, col, value, fmt, merged=run > 1)
+    sheet.merge_down(row, col, row + run - 1)
+
+
+def write_ledger(
+    out: IO[bytes] | str, inspections: list[Inspection], *, internal: bool, title: str, info: str
+) -> int:
+    """Write the four sheets of one or more inspections; returns the measure count."""
+    problems, counts, measures = measure_rows(inspections, internal)
+    several = len(inspections) > 1
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    fmt = _formats(book)
+    ledger_cols = [LEDGER[0], UNIT_COLUMN, *LEDGER[1:]] if several else LEDGER
+    ledger = _sheet(book, "整改台账", ledger_cols, title, info, fmt)
+    problem_sheet = _sheet(book, "问题清单", PROBLEMS, title, info, fmt)
+    tasks = _sheet(book, "任务清单", TASKS, title, info, fmt)
+    duties = _sheet(book, "责任清单", DUTIES, title, info, fmt)
+    _write_problems(problem_sheet, problems, counts, fmt)
+    seq = 0
+    for seq, row in enumerate(ledger_rows(inspections, problems, counts, measures), start=1):
+        r = HEAD_ROWS + seq - 1
+        put(ledger, r, 0, row.seq, fmt)
+        shift = 1 if several else 0
+        if several:
+            _put_run(ledger, r, 1, row.unit, row.unit_run, fmt)
+        _put_run(ledger, r, 1 + shift, row.category, row.category_run, fmt)
+        _put_run(ledger, r, 2 + shift, row.problem, row.problem_run, fmt)
+        rest = (
+            row.text,
+            row.leader,
+            row.department,
+            row.owner,
+            row.due,
+            row.status,
+            row.progress,
+            row.evidence,
+        )
+        for col, value in enumerate(rest, start=3 + shift):
+            put(ledger, r, col, value, fmt)
+        _write_cells(
+            tasks, r, (row.seq, row.category, row.problem, row.text, row.due, row.status), fmt
+        )
+        _write_cells(
+            duties, r, (row.seq, row.text, row.leader, row.department, row.owner, row.due), fmt
+        )
+    book.close()
+    return seq
+
+
+def _write_cells(sheet, row: int, values: Iterable, fmt: dict) -> None:
+    for col, value in enumerate(values):
+        put(sheet, row, col, value, fmt)
+
+
+def _write_problems(sheet, problems: list[dict], counts: dict, fmt: dict) -> None:
+    subs: dict[int, list[dict]] = {}
+    for p in problems:
+        if p["parent_id"]:
+            subs.setdefault(p["parent_id"], []).append(p)
+    row = HEAD_ROWS
+    for i, category in enumerate(p for p in problems if not p["parent_id"]):
+        items = [category, *subs.get(category["id"], [])]
+        total = sum(counts.get(p["id"], {}).get("n", 0) for p in items)
+        done = sum(counts.get(p["id"], {}).get("done", 0) for p in items)
+        _write_cells(
+            sheet,
+            row,
+            (f"{_cn(i + 1)}、", category["title"], "", total, done, _closed(category)),
+            fmt,
+        )
+        row += 1
+        for j, sub in enumerate(subs.get(category["id"], []), start=1):
+            count = counts.get(sub["id"], {})
+            _write_cells(
+                sheet,
+                row,
+                (
+                    f"（{_cn(j)}）",
+                    category["title"],
+                    sub["title"],
+                    count.get("n", 0),
+                    count.get("done", 0),
+                    _closed(sub),
+                ),
+                fmt,
+            )
+            row += 1
+
+
+def _closed(problem: dict) -> str:
+    return (
+        f"已销号（{cn_date(timezone.localdate(problem['closed_at']))}）"
+        if problem["closed_at"]
+        else "未销号"
+    )
+
+
+def _cn(n: int) -> str:
+    from zhenggai.notices.numerals import int_to_chinese
+
+    return int_to_chinese(n)
+
+
+def _info(inspection: Inspection) -> str:
+    parts = [
+        f"被巡察单位：{inspection.unit.name}",
+        f"巡察轮次：{inspection.round}",
+        f"类型：{inspection.get_kind_display()}",
+    ]
+    if inspection.group:
+        parts.append(f"巡察组：{inspection.group}")
+    if inspection.start and inspection.end:
+        parts.append(f"进驻：{cn_date(inspection.start)}至{cn_date(inspection.end)}")
+    parts += [
+        f"反馈日期：{cn_date(inspection.feedback_date)}",
+        f"导出日期：{cn_date(timezone.localdate())}",
+    ]
+    return "　".join(parts)
+
+
+def export_inspection(inspection: Inspection, internal: bool = False) -> bytes:
+    """The ledger workbook of one inspection; the public version leaves out withheld items."""
+    out = io.BytesIO()
+    write_inspection(out, inspection, internal=internal)
+    return out.getvalue()
+
+
+def write_inspection(out, inspection: Inspection, *, internal: bool = False) -> int:
+    title = f"{inspection.unit.name}{inspection.round}整改台账" + ("（内部）" if internal else "")
+    return write_ledger(out, [inspection], internal=internal, title=title, info=_info(inspection))
+
+
+def export_round(
+    round_name: str, inspections: Iterable[Inspection], internal: bool = True, out=None
+) -> bytes | None:
+    """All inspections of a round on one sheet, with a 被巡察单位 column (for the office)."""
+    chosen = sorted(inspections, key=lambda i: (i.unit.name, i.pk))
+    info = (
+        f"巡察轮次：{round_name}　被巡察单位：{len(chosen)} 个"
+        f"　导出日期：{cn_date(timezone.localdate())}"
+    )
+    target = out or io.BytesIO()
+    write_ledger(target, chosen, internal=internal, title=f"{round_name}整改台账汇总", info=info)
+    return None if out else target.getvalue()
