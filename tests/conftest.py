@@ -24,8 +24,12 @@ def _evidence_in_tmp(settings, tmp_path):
 @pytest.fixture
 def units(db):
     office = Unit.objects.create(name="巡察办", full_name="中共测试区委巡察办")
-    a = Unit.objects.create(name="甲单位", full_name="中共测试区甲单位党组",
-                            phone="0571-12345678", address="测试区和平路1号")
+    a = Unit.objects.create(
+        name="甲单位",
+        full_name="中共测试区甲单位党组",
+        phone="0571-12345678",
+        address="测试区和平路1号",
+    )
     a1 = Unit.objects.create(name="甲单位下属站", parent=a)
     b = Unit.objects.create(name="乙单位", full_name="中共测试区乙单位党组")
     return {"office": office, "A": a, "A1": a1, "B": b}
@@ -47,27 +51,38 @@ def cast(units, django_user_model):
     users = {}
     for name, (unit, role, covers) in CAST.items():
         user = django_user_model.objects.create_user(name, password=PASSWORD)
-        Membership.objects.create(user=user, unit=units[unit], role=role,
-                                  covers_subunits=covers)
+        Membership.objects.create(user=user, unit=units[unit], role=role, covers_subunits=covers)
         users[name] = user
     return users
 
 
-def make_ledger(unit, *, categories=2, problems=2, measures=2, owner=None,
-                feedback=dt.date(2026, 3, 1)) -> Inspection:
+def make_ledger(
+    unit, *, categories=2, problems=2, measures=2, owner=None, feedback=dt.date(2026, 3, 1)
+) -> Inspection:
     """An inspection with categories × problems × measures, written directly."""
-    inspection = Inspection.objects.create(unit=unit, round="一届区委第一轮巡察",
-                                           group="区委第一巡察组", feedback_date=feedback)
+    inspection = Inspection.objects.create(
+        unit=unit, round="一届区委第一轮巡察", group="区委第一巡察组", feedback_date=feedback
+    )
     for c in range(categories):
-        category = Problem.objects.create(inspection=inspection, position=c + 1,
-                                          title=f"类别问题{c + 1}")
+        category = Problem.objects.create(
+            inspection=inspection, position=c + 1, title=f"类别问题{c + 1}"
+        )
         for p in range(problems):
-            problem = Problem.objects.create(inspection=inspection, parent=category,
-                                             position=p + 1, title=f"具体问题{c + 1}-{p + 1}")
+            problem = Problem.objects.create(
+                inspection=inspection,
+                parent=category,
+                position=p + 1,
+                title=f"具体问题{c + 1}-{p + 1}",
+            )
             Measure.objects.bulk_create(
-                Measure(problem=problem, position=m + 1, text=f"措施{c}-{p}-{m}",
-                        owner_user=owner, due=feedback + dt.timedelta(days=30 + m),
-                        status=[Measure.Status.PLANNED, Measure.Status.DONE][m % 2])
+                Measure(
+                    problem=problem,
+                    position=m + 1,
+                    text=f"措施{c}-{p}-{m}",
+                    owner_user=owner,
+                    due=feedback + dt.timedelta(days=30 + m),
+                    status=[Measure.Status.PLANNED, Measure.Status.DONE][m % 2],
+                )
                 for m in range(measures)
             )
     return inspection

@@ -43,18 +43,38 @@ UNITS = [
 ]
 
 CATEGORIES = [
-    ("贯彻落实党中央决策部署和区委工作要求不够到位", [
-        "理论学习中心组学习流于形式", "服务中心大局的举措不够有力", "意识形态工作责任落实不够",
-    ]),
-    ("落实全面从严治党责任不够有力", [
-        "主体责任压得不实", "“三重一大”决策制度执行不严", "公务接待管理不够规范",
-    ]),
-    ("基层党组织建设存在薄弱环节", [
-        "“三会一课”落实不够经常", "党员发展程序不够严谨", "支部书记履职能力有待提升",
-    ]),
-    ("落实上轮巡察及审计整改不够彻底", [
-        "部分问题整改“回头看”不够", "专项资金管理仍有漏洞", "固定资产账实不符",
-    ]),
+    (
+        "贯彻落实党中央决策部署和区委工作要求不够到位",
+        [
+            "理论学习中心组学习流于形式",
+            "服务中心大局的举措不够有力",
+            "意识形态工作责任落实不够",
+        ],
+    ),
+    (
+        "落实全面从严治党责任不够有力",
+        [
+            "主体责任压得不实",
+            "“三重一大”决策制度执行不严",
+            "公务接待管理不够规范",
+        ],
+    ),
+    (
+        "基层党组织建设存在薄弱环节",
+        [
+            "“三会一课”落实不够经常",
+            "党员发展程序不够严谨",
+            "支部书记履职能力有待提升",
+        ],
+    ),
+    (
+        "落实上轮巡察及审计整改不够彻底",
+        [
+            "部分问题整改“回头看”不够",
+            "专项资金管理仍有漏洞",
+            "固定资产账实不符",
+        ],
+    ),
 ]
 
 MEASURE_TEXTS = [
@@ -82,8 +102,11 @@ def _units() -> None:
     made: dict[str, Unit] = {}
     for name, full_name, parent in UNITS:
         made[name] = Unit.objects.create(
-            name=name, full_name=full_name, parent=made.get(parent) if parent else None,
-            phone="0571-8800" + str(1000 + len(made)), address=f"明川区青禾路{10 + len(made)}号",
+            name=name,
+            full_name=full_name,
+            parent=made.get(parent) if parent else None,
+            phone="0571-8800" + str(1000 + len(made)),
+            address=f"明川区青禾路{10 + len(made)}号",
         )
 
 
@@ -107,7 +130,7 @@ def _ledger(inspection: Inspection, editor, owner, today: dt.date) -> None:
         category = services.add_problem(inspection, actor=editor, title=title)
         for sub in subs:
             problem = services.add_problem(inspection, actor=editor, parent=category, title=sub)
-            for text in MEASURE_TEXTS[: 3]:
+            for text in MEASURE_TEXTS[:3]:
                 _measure(problem, next(counter), text, editor, owner, today)
 
 
@@ -115,14 +138,22 @@ def _measure(problem, index, text, editor, owner, today) -> None:
     due = problem.inspection.feedback_date + dt.timedelta(days=30 + 15 * (index % 5))
     term, status, due = _status_for(index, due, today)
     measure = services.add_measure(
-        problem, actor=editor, text=f"{text}（{problem.title[:8]}）", leader="分管副局长",
-        department=["办公室", "组织人事科", "财务科", "业务科"][index % 4], owner="王科长",
-        owner_user=owner, term=term, due=due,
+        problem,
+        actor=editor,
+        text=f"{text}（{problem.title[:8]}）",
+        leader="分管副局长",
+        department=["办公室", "组织人事科", "财务科", "业务科"][index % 4],
+        owner="王科长",
+        owner_user=owner,
+        term=term,
+        due=due,
     )
     if status == Measure.Status.PLANNED:
         return
     services.report_progress(
-        measure, actor=owner, text="已按计划推进，召开专题会议2次，修订制度3项。",
+        measure,
+        actor=owner,
+        text="已按计划推进，召开专题会议2次，修订制度3项。",
         reported_on=min(today, problem.inspection.feedback_date + dt.timedelta(days=20)),
         figures=[(2, "次", "召开专题会议"), (3, "项", "完善和新建制度")],
         references=["会议纪要及制度文本，存办公室档案柜"],
@@ -142,14 +173,20 @@ def load_demo() -> list[tuple[str, str]]:
     _units()
     users = _users()
     today = timezone.localdate()
-    rounds = [("区文化和旅游局", "一届区委第三轮巡察", "区委第二巡察组", 80, "wl"),
-              ("区住房和城乡建设局", "一届区委第四轮巡察", "区委第一巡察组", 35, "zj")]
+    rounds = [
+        ("区文化和旅游局", "一届区委第三轮巡察", "区委第二巡察组", 80, "wl"),
+        ("区住房和城乡建设局", "一届区委第四轮巡察", "区委第一巡察组", 35, "zj"),
+    ]
     for unit_name, round_name, group, days_ago, prefix in rounds:
         feedback = today - dt.timedelta(days=days_ago)
         inspection = services.create_inspection(
-            actor=users["xuncha"], unit=Unit.objects.get(name=unit_name), round=round_name,
-            group=group, start=feedback - dt.timedelta(days=110),
-            end=feedback - dt.timedelta(days=50), feedback_date=feedback,
+            actor=users["xuncha"],
+            unit=Unit.objects.get(name=unit_name),
+            round=round_name,
+            group=group,
+            start=feedback - dt.timedelta(days=110),
+            end=feedback - dt.timedelta(days=50),
+            feedback_date=feedback,
         )
         owner = users.get(f"{prefix}_owner") or users[f"{prefix}_editor"]
         _ledger(inspection, users[f"{prefix}_editor"], owner, today)

@@ -5,8 +5,9 @@ import unicodedata
 from django import forms
 
 # Full-width ASCII letters and digits become half-width; Chinese punctuation stays.
-_WIDTH = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFF10, 0xFF5B)
-          if chr(cp).isalnum()}
+_WIDTH = {
+    cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFF10, 0xFF5B) if chr(cp).isalnum()
+}
 _WIDTH[0x3000] = " "
 
 

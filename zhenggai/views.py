@@ -4,15 +4,18 @@ from django.shortcuts import render
 
 
 def not_found(request, exception=None):
-    return render(request, "error.html", {"code": 404, "message": "页面不存在，或您无权查看。"},
-                  status=404)
+    return render(
+        request, "error.html", {"code": 404, "message": "页面不存在，或您无权查看。"}, status=404
+    )
 
 
 def forbidden(request, exception=None):
-    return render(request, "error.html", {"code": 403, "message": "您没有进行此项操作的权限。"},
-                  status=403)
+    return render(
+        request, "error.html", {"code": 403, "message": "您没有进行此项操作的权限。"}, status=403
+    )
 
 
 def server_error(request):
-    return render(request, "error.html", {"code": 500, "message": "服务器出错，请稍后再试。"},
-                  status=500)
+    return render(
+        request, "error.html", {"code": 500, "message": "服务器出错，请稍后再试。"}, status=500
+    )

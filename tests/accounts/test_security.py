@@ -40,16 +40,35 @@ def test_it_forgets_failures_after_a_success(client, cast):
 
 def test_it_sends_a_content_security_policy_without_inline_script(client, cast):
     policy = client.get("/accounts/login/").headers["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split(
-        "script-src")[1].split(";")[0]
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
     assert client.get("/accounts/login/").headers["X-Frame-Options"] == "DENY"
 
 
 def test_it_passes_the_deploy_checks_under_production_settings(tmp_path):
-    env = {**os.environ, "ZHENGGAI_DATA": str(tmp_path), "ZHENGGAI_DEBUG": "false",
-           "ZHENGGAI_HTTPS": "true", "ZHENGGAI_SSL_REDIRECT": "true",
-           "ZHENGGAI_ALLOWED_HOSTS": "zhenggai.example.gov.cn"}
-    result = subprocess.run([sys.executable, "-m", "zhenggai.cli", "manage", "check",
-                             "--deploy", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "ZHENGGAI_DATA": str(tmp_path),
+        "ZHENGGAI_DEBUG": "false",
+        "ZHENGGAI_HTTPS": "true",
+        "ZHENGGAI_SSL_REDIRECT": "true",
+        "ZHENGGAI_ALLOWED_HOSTS": "zhenggai.example.gov.cn",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "zhenggai.cli",
+            "manage",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr

@@ -19,8 +19,13 @@ ARGS = types.SimpleNamespace()
 @pytest.fixture
 def reported(ledger_a, cast):
     measure = Measure.objects.filter(problem__inspection=ledger_a).first()
-    services.report_progress(measure, actor=cast["owen"], text="进展", reported_on=ledger_a
-                             .feedback_date, files=[SimpleUploadedFile("纪要.pdf", b"%PDF-1")])
+    services.report_progress(
+        measure,
+        actor=cast["owen"],
+        text="进展",
+        reported_on=ledger_a.feedback_date,
+        files=[SimpleUploadedFile("纪要.pdf", b"%PDF-1")],
+    )
     return Evidence.objects.get()
 
 
@@ -48,8 +53,13 @@ def test_it_catches_a_swapped_evidence_file(reported, capsys):
 def zhenggai(data, *args, check=True):
     env = {k: v for k, v in os.environ.items() if k != "ZHENGGAI_DATABASE_URL"}
     env["ZHENGGAI_DATA"] = str(data)
-    return subprocess.run([sys.executable, "-m", "zhenggai.cli", *args], env=env,
-                          capture_output=True, text=True, check=check)
+    return subprocess.run(
+        [sys.executable, "-m", "zhenggai.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=check,
+    )
 
 
 def write_while_backing_up(data, stop):

@@ -10,13 +10,25 @@ pytestmark = pytest.mark.django_db
 
 # Who reads the ledger of unit A: 200, 404 (not theirs), or a redirect to log in.
 READ_A = {
-    "alice": 200, "bob": 200, "owen": 200, "lena": 200, "olivia": 200,
-    "carol": 404, "dave": 404, None: 302,
+    "alice": 200,
+    "bob": 200,
+    "owen": 200,
+    "lena": 200,
+    "olivia": 200,
+    "carol": 404,
+    "dave": 404,
+    None: 302,
 }
 # Who may change the ledger of unit A: only its editor.
 EDIT_A = {
-    "alice": 200, "bob": 403, "owen": 403, "lena": 403, "olivia": 403,
-    "carol": 404, "dave": 404, None: 302,
+    "alice": 200,
+    "bob": 403,
+    "owen": 403,
+    "lena": 403,
+    "olivia": 403,
+    "carol": 404,
+    "dave": 404,
+    None: 302,
 }
 
 
@@ -27,29 +39,42 @@ def first(ledger, model):
 
 
 @pytest.mark.parametrize("user,status", READ_A.items())
-@pytest.mark.parametrize("name,model", [
-    ("ledger:inspection-detail", None), ("ledger:measure-detail", Measure),
-])
+@pytest.mark.parametrize(
+    "name,model",
+    [
+        ("ledger:inspection-detail", None),
+        ("ledger:measure-detail", Measure),
+    ],
+)
 def test_it_lets_only_readers_of_the_unit_read(login, ledger_a, user, status, name, model):
     pk = first(ledger_a, model).pk if model else ledger_a.pk
     assert login(user).get(reverse(name, args=[pk])).status_code == status
 
 
 @pytest.mark.parametrize("user,status", EDIT_A.items())
-@pytest.mark.parametrize("name,model", [
-    ("ledger:inspection-edit", None), ("ledger:problem-add", None),
-    ("ledger:problem-edit", Problem), ("ledger:measure-add", Problem),
-    ("ledger:measure-edit", Measure),
-])
+@pytest.mark.parametrize(
+    "name,model",
+    [
+        ("ledger:inspection-edit", None),
+        ("ledger:problem-add", None),
+        ("ledger:problem-edit", Problem),
+        ("ledger:measure-add", Problem),
+        ("ledger:measure-edit", Measure),
+    ],
+)
 def test_it_lets_only_editors_open_forms(login, ledger_a, user, status, name, model):
     pk = first(ledger_a, model).pk if model else ledger_a.pk
     assert login(user).get(reverse(name, args=[pk])).status_code == status
 
 
 @pytest.mark.parametrize("user,status", {**EDIT_A, "alice": 302}.items())
-@pytest.mark.parametrize("name,model", [
-    ("ledger:problem-move", Problem), ("ledger:measure-move", Measure),
-])
+@pytest.mark.parametrize(
+    "name,model",
+    [
+        ("ledger:problem-move", Problem),
+        ("ledger:measure-move", Measure),
+    ],
+)
 def test_it_lets_only_editors_reorder(login, ledger_a, user, status, name, model):
     item = first(ledger_a, model)
     response = login(user).post(reverse(name, args=[item.pk]), {"dir": "up"})
@@ -77,12 +102,12 @@ def test_it_colours_measures_by_date_and_status(login, ledger_a):
     m = Measure.objects.filter(problem__inspection=ledger_a)
     m.filter(pk=m[0].pk).update(status=Measure.Status.IN_PROGRESS, due=dt.date(2000, 1, 1))
     m.filter(pk=m[1].pk).update(status=Measure.Status.DONE)
-    m.filter(pk=m[2].pk).update(term=Measure.Term.ONGOING, status=Measure.Status.ONGOING,
-                                due=None)
+    m.filter(pk=m[2].pk).update(term=Measure.Term.ONGOING, status=Measure.Status.ONGOING, due=None)
     m.filter(pk=m[3].pk).update(status=Measure.Status.PLANNED, due=dt.date(2999, 1, 1))
     response = login("alice").get(reverse("ledger:inspection-detail", args=[ledger_a.pk]))
-    colors = {x.pk: x.color for cat in response.context["tree"] for sub in cat.subs
-              for x in sub.items}
+    colors = {
+        x.pk: x.color for cat in response.context["tree"] for sub in cat.subs for x in sub.items
+    }
     assert [colors[x.pk] for x in m[:4]] == ["red", "green", "blue", "yellow"]
 
 
@@ -96,8 +121,9 @@ def count_queries(django_assert_max_num_queries, client, url):
 
 
 @pytest.mark.parametrize("view", ["ledger:inspection-detail", "ledger:home"])
-def test_it_uses_the_same_queries_for_10_or_500_measures(login, cast, units, view,
-                                                         django_assert_max_num_queries):
+def test_it_uses_the_same_queries_for_10_or_500_measures(
+    login, cast, units, view, django_assert_max_num_queries
+):
     small = make_ledger(units["A"], categories=1, problems=5, measures=2)
     big = make_ledger(units["A"], categories=10, problems=5, measures=10)
     client = login("alice")
@@ -109,8 +135,12 @@ def test_it_uses_the_same_queries_for_10_or_500_measures(login, cast, units, vie
 
 def test_it_answers_unknown_ids_with_a_404_page(login, cast):
     client = login("alice")
-    for name in ["ledger:inspection-detail", "ledger:measure-detail", "ledger:problem-edit",
-                 "ledger:evidence-download"]:
+    for name in [
+        "ledger:inspection-detail",
+        "ledger:measure-detail",
+        "ledger:problem-edit",
+        "ledger:evidence-download",
+    ]:
         response = client.get(reverse(name, args=[999999]))
         assert response.status_code == 404
         assert "页面不存在" in response.content.decode()

@@ -15,38 +15,58 @@ pytestmark = pytest.mark.django_db
 
 
 def a_measure(ledger):
-    return Measure.objects.filter(problem__inspection=ledger,
-                                  status=Measure.Status.PLANNED).first()
+    return Measure.objects.filter(problem__inspection=ledger, status=Measure.Status.PLANNED).first()
 
 
 def test_it_adds_a_problem_and_a_measure_through_the_forms(login, ledger_a):
     client = login("alice")
-    response = client.post(reverse("ledger:problem-add", args=[ledger_a.pk]),
-                           {"title": "  新发现的问题  ", "description": ""})
+    response = client.post(
+        reverse("ledger:problem-add", args=[ledger_a.pk]),
+        {"title": "  新发现的问题  ", "description": ""},
+    )
     assert response.status_code == 302
     problem = Problem.objects.get(title="新发现的问题")
     assert problem.parent is None and problem.position == 3
-    response = client.post(reverse("ledger:measure-add", args=[problem.pk]), {
-        "text": "制定整改方案", "term": "deadline", "due": "2026-05-01", "status": "planned",
-    })
+    response = client.post(
+        reverse("ledger:measure-add", args=[problem.pk]),
+        {
+            "text": "制定整改方案",
+            "term": "deadline",
+            "due": "2026-05-01",
+            "status": "planned",
+        },
+    )
     assert response.status_code == 302
     assert problem.measures.get().due == dt.date(2026, 5, 1)
-    assert list(Event.objects.values_list("act", flat=True)) == ["problem.added",
-                                                                 "measure.added"]
+    assert list(Event.objects.values_list("act", flat=True)) == ["problem.added", "measure.added"]
 
 
-@pytest.mark.parametrize("data,field,message", [
-    ({"text": "", "term": "deadline", "due": "2026-05-01", "status": "planned"},
-     "text", "这个字段是必填项"),
-    ({"text": "措施", "term": "deadline", "due": "", "status": "planned"},
-     "due", "限期整改的措施须填写完成时限"),
-    ({"text": "措施", "term": "deadline", "due": "2026-13-01", "status": "planned"},
-     "due", "日期"),
-    ({"text": "措施", "term": "ongoing", "due": "", "status": "done"},
-     "status", "长期坚持的措施不能标记为已完成"),
-])
-def test_it_refuses_a_bad_measure_form_and_changes_nothing(login, ledger_a, data, field,
-                                                           message):
+@pytest.mark.parametrize(
+    "data,field,message",
+    [
+        (
+            {"text": "", "term": "deadline", "due": "2026-05-01", "status": "planned"},
+            "text",
+            "这个字段是必填项",
+        ),
+        (
+            {"text": "措施", "term": "deadline", "due": "", "status": "planned"},
+            "due",
+            "限期整改的措施须填写完成时限",
+        ),
+        (
+            {"text": "措施", "term": "deadline", "due": "2026-13-01", "status": "planned"},
+            "due",
+            "日期",
+        ),
+        (
+            {"text": "措施", "term": "ongoing", "due": "", "status": "done"},
+            "status",
+            "长期坚持的措施不能标记为已完成",
+        ),
+    ],
+)
+def test_it_refuses_a_bad_measure_form_and_changes_nothing(login, ledger_a, data, field, message):
     problem = Problem.objects.filter(inspection=ledger_a, parent__isnull=False).first()
     before = Measure.objects.count()
     response = login("alice").post(reverse("ledger:measure-add", args=[problem.pk]), data)
@@ -57,8 +77,10 @@ def test_it_refuses_a_bad_measure_form_and_changes_nothing(login, ledger_a, data
 
 def test_it_refuses_a_due_date_before_the_feedback(login, ledger_a):
     problem = Problem.objects.filter(inspection=ledger_a, parent__isnull=False).first()
-    response = login("alice").post(reverse("ledger:measure-add", args=[problem.pk]), {
-        "text": "措施", "term": "deadline", "due": "2026-01-01", "status": "planned"})
+    response = login("alice").post(
+        reverse("ledger:measure-add", args=[problem.pk]),
+        {"text": "措施", "term": "deadline", "due": "2026-01-01", "status": "planned"},
+    )
     assert "早于反馈日期" in response.content.decode()
     assert not problem.measures.filter(text="措施").exists()
 
@@ -72,8 +94,9 @@ def test_it_lets_the_owner_report_progress_with_evidence(login, ledger_a):
     measure = a_measure(ledger_a)
     content = b"%PDF-1.4 minutes of the meeting"
     upload = SimpleUploadedFile("../../会议纪要.pdf", content, "application/pdf")
-    response = report(login("owen"), measure, files=upload,
-                      figures="召开专题会议 2 次\n追回资金 12.5 万元")
+    response = report(
+        login("owen"), measure, files=upload, figures="召开专题会议 2 次\n追回资金 12.5 万元"
+    )
     assert response.status_code == 302
     progress = Progress.objects.get(measure=measure)
     evidence = progress.evidence.get()
@@ -85,14 +108,19 @@ def test_it_lets_the_owner_report_progress_with_evidence(login, ledger_a):
     assert measure.status == Measure.Status.IN_PROGRESS
     download = login("bob").get(reverse("ledger:evidence-download", args=[evidence.pk]))
     assert b"".join(download.streaming_content) == content
-    assert login("dave").get(
-        reverse("ledger:evidence-download", args=[evidence.pk])).status_code == 404
+    assert (
+        login("dave").get(reverse("ledger:evidence-download", args=[evidence.pk])).status_code
+        == 404
+    )
 
 
-@pytest.mark.parametrize("name,size,message", [
-    ("脚本.exe", 10, "类型不允许上传"),
-    ("大文件.pdf", 3 * 1024 * 1024, "超过大小上限"),
-])
+@pytest.mark.parametrize(
+    "name,size,message",
+    [
+        ("脚本.exe", 10, "类型不允许上传"),
+        ("大文件.pdf", 3 * 1024 * 1024, "超过大小上限"),
+    ],
+)
 def test_it_refuses_forbidden_uploads(login, ledger_a, settings, name, size, message):
     settings.EVIDENCE_MAX_BYTES = 2 * 1024 * 1024
     measure = a_measure(ledger_a)
@@ -143,17 +171,22 @@ def test_it_never_edits_a_closed_problem(ledger_a, cast):
 
 
 def test_it_reorders_siblings(login, ledger_a):
-    measures = list(Measure.objects.filter(problem__inspection=ledger_a)
-                    .order_by("problem", "position")[:2])
+    measures = list(
+        Measure.objects.filter(problem__inspection=ledger_a).order_by("problem", "position")[:2]
+    )
     login("alice").post(reverse("ledger:measure-move", args=[measures[1].pk]), {"dir": "up"})
-    order = list(Measure.objects.filter(problem=measures[0].problem)
-                 .order_by("position").values_list("pk", flat=True))
+    order = list(
+        Measure.objects.filter(problem=measures[0].problem)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
     assert order[:2] == [measures[1].pk, measures[0].pk]
 
 
 def test_it_defaults_the_intensive_period_to_two_months(units):
-    inspection = Inspection.objects.create(unit=units["A"], round="r",
-                                           feedback_date=dt.date(2025, 12, 31))
+    inspection = Inspection.objects.create(
+        unit=units["A"], round="r", feedback_date=dt.date(2025, 12, 31)
+    )
     assert inspection.rectify_until == dt.date(2026, 2, 28)
 
 

@@ -54,9 +54,7 @@ def access_for(user) -> Access:
     cached = getattr(user, "_zhenggai_access", None)
     if cached is not None:
         return cached
-    rows = Membership.objects.filter(user=user).values_list(
-        "unit__path", "role", "covers_subunits"
-    )
+    rows = Membership.objects.filter(user=user).values_list("unit__path", "role", "covers_subunits")
     grants = list(rows)
     access = Access(office=any(role == Role.OFFICE for _p, role, _c in grants), grants=grants)
     user._zhenggai_access = access

@@ -6,10 +6,17 @@ class Unit(models.Model):
     """An organisation in the tree (区委 → 部门 → 科室) that is inspected or inspects."""
 
     name = models.CharField("简称", max_length=100, unique=True)
-    full_name = models.CharField("党组织全称", max_length=200, blank=True,
-                                 help_text="通报落款使用，如“中共某区总工会党组”")
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name="上级单位")
+    full_name = models.CharField(
+        "党组织全称", max_length=200, blank=True, help_text="通报落款使用，如“中共某区总工会党组”"
+    )
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级单位",
+    )
     # Materialised path "/1/4/9/": sub-units are one indexed prefix query away.
     path = models.CharField(max_length=255, editable=False, db_index=True)
     phone = models.CharField("监督电话", max_length=50, blank=True)
@@ -47,10 +54,10 @@ class Membership(models.Model):
         OWNER = "owner", "责任人"
         VIEWER = "viewer", "查阅人"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
-                             related_name="memberships", verbose_name="用户")
-    unit = models.ForeignKey(Unit, models.CASCADE, related_name="memberships",
-                             verbose_name="单位")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships", verbose_name="用户"
+    )
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="memberships", verbose_name="单位")
     role = models.CharField("角色", max_length=10, choices=Role.choices)
     covers_subunits = models.BooleanField("含下级单位", default=False)
 

@@ -25,9 +25,12 @@ def run_verify(args) -> int:
 
     checked, broken = verify_chain()
     if broken is not None:
-        print(f"审计链断裂：第 {checked + 1} 条事件（编号 {broken.pk}，{broken.act}，"
-              f"{timezone.localtime(broken.at):%Y-%m-%d %H:%M:%S}）的哈希不符，"
-              "记录可能被改动。", file=sys.stderr)
+        print(
+            f"审计链断裂：第 {checked + 1} 条事件（编号 {broken.pk}，{broken.act}，"
+            f"{timezone.localtime(broken.at):%Y-%m-%d %H:%M:%S}）的哈希不符，"
+            "记录可能被改动。",
+            file=sys.stderr,
+        )
         return 1
     files, bad = 0, []
     for evidence in Evidence.objects.exclude(file="").iterator():
@@ -37,8 +40,10 @@ def run_verify(args) -> int:
             bad.append(f"佐证材料 {evidence.pk}“{evidence.name}”{problem}")
     for line in bad[:20]:
         print(line, file=sys.stderr)
-    print(f"审计事件 {checked} 条，佐证材料文件 {files} 个，"
-          f"{'全部完好' if not bad else f'{len(bad)} 个有问题'}。")
+    print(
+        f"审计事件 {checked} 条，佐证材料文件 {files} 个，"
+        f"{'全部完好' if not bad else f'{len(bad)} 个有问题'}。"
+    )
     return 1 if bad else 0
 
 
@@ -59,10 +64,17 @@ def run_backup(args) -> int:
         dump, names = _snapshot(Path(tmp))
         partial = target.with_name(target.name + ".part")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            archive.writestr("manifest.json", json.dumps({
-                "format": FORMAT, "engine": connection.vendor,
-                "created": timezone.now().isoformat(), "evidence": len(names),
-            }))
+            archive.writestr(
+                "manifest.json",
+                json.dumps(
+                    {
+                        "format": FORMAT,
+                        "engine": connection.vendor,
+                        "created": timezone.now().isoformat(),
+                        "evidence": len(names),
+                    }
+                ),
+            )
             archive.write(dump, f"database/{dump.name}")
             for name in names:
                 path = Path(settings.MEDIA_ROOT) / name
@@ -85,8 +97,9 @@ def _snapshot(tmp: Path) -> tuple[Path, list[str]]:
         with sqlite3.connect(dump) as copy:
             connection.connection.backup(copy)  # SQLite's online backup API
         with sqlite3.connect(dump) as copy:
-            names = [r[0] for r in copy.execute(
-                "SELECT file FROM ledger_evidence WHERE file != ''")]
+            names = [
+                r[0] for r in copy.execute("SELECT file FROM ledger_evidence WHERE file != ''")
+            ]
         return dump, names
     dump = tmp / "zhenggai.pgdump"
     db = settings.DATABASES["default"]
@@ -96,8 +109,11 @@ def _snapshot(tmp: Path) -> tuple[Path, list[str]]:
         from zhenggai.ledger.models import Evidence
 
         names = list(Evidence.objects.exclude(file="").values_list("file", flat=True))
-    subprocess.run(["pg_dump", "-Fc", "-f", str(dump), *_pg_args(db)], check=True,
-                   env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""})
+    subprocess.run(
+        ["pg_dump", "-Fc", "-f", str(dump), *_pg_args(db)],
+        check=True,
+        env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""},
+    )
     return dump, names
 
 
@@ -118,8 +134,11 @@ def run_restore(args) -> int:
         print(f"错误：{source} 不是有效的 zhenggai 备份文件。", file=sys.stderr)
         return 2
     if manifest.get("format") != FORMAT or manifest.get("engine") != connection.vendor:
-        print(f"错误：备份来自 {manifest.get('engine')} 数据库，当前配置为 "
-              f"{connection.vendor}，不能恢复。", file=sys.stderr)
+        print(
+            f"错误：备份来自 {manifest.get('engine')} 数据库，当前配置为 "
+            f"{connection.vendor}，不能恢复。",
+            file=sys.stderr,
+        )
         return 2
     refusal = _not_empty()
     if refusal:
@@ -158,8 +177,11 @@ def _restore_database(archive: zipfile.ZipFile, tmp: Path) -> None:
     dump.write_bytes(archive.read("database/zhenggai.pgdump"))
     db = settings.DATABASES["default"]
     connection.close()
-    subprocess.run(["pg_restore", "--no-owner", *_pg_args(db), str(dump)], check=True,
-                   env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""})
+    subprocess.run(
+        ["pg_restore", "--no-owner", *_pg_args(db), str(dump)],
+        check=True,
+        env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""},
+    )
 
 
 def _restore_evidence(archive: zipfile.ZipFile) -> int:

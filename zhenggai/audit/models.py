@@ -10,8 +10,9 @@ class Event(models.Model):
     """One act in the audit log; each holds the hash of the one before it."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                              blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     act = models.CharField(max_length=50, db_index=True)
     object_type = models.CharField(max_length=50)
     object_id = models.CharField(max_length=50)
@@ -29,8 +30,19 @@ class Event(models.Model):
 
     def compute_hash(self) -> str:
         payload = json.dumps(
-            [self.prev_hash, self.at.isoformat(), self.actor_id, self.act,
-             self.object_type, self.object_id, self.unit_id, self.data],
-            ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+            [
+                self.prev_hash,
+                self.at.isoformat(),
+                self.actor_id,
+                self.act,
+                self.object_type,
+                self.object_id,
+                self.unit_id,
+                self.data,
+            ],
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
         )
         return hashlib.sha256(payload.encode()).hexdigest()

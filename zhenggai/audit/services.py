@@ -21,8 +21,14 @@ def record(act: str, obj, *, actor, unit_id=None, **data) -> Event:
     last = Event.objects.order_by("-id").values_list("hash", flat=True).first()
     actor = actor if actor is not None and actor.is_authenticated else None
     event = Event(
-        at=timezone.now(), actor=actor, act=act, object_type=type(obj).__name__.lower(),
-        object_id=str(obj.pk), unit_id=unit_id, data=data, prev_hash=last or GENESIS,
+        at=timezone.now(),
+        actor=actor,
+        act=act,
+        object_type=type(obj).__name__.lower(),
+        object_id=str(obj.pk),
+        unit_id=unit_id,
+        data=data,
+        prev_hash=last or GENESIS,
     )
     event.hash = event.compute_hash()
     event.save()

@@ -16,14 +16,14 @@ def get_inspection_for_user(request, pk, *, edit: bool = False) -> tuple[Inspect
 
 
 def get_problem_for_user(request, pk, *, edit: bool = False) -> tuple[Problem, bool]:
-    problem = get_object_or_404(Problem.objects.select_related("inspection__unit", "parent"),
-                                pk=pk)
+    problem = get_object_or_404(Problem.objects.select_related("inspection__unit", "parent"), pk=pk)
     _inspection, can_edit = _check(request, problem.inspection, edit)
     return problem, can_edit
 
 
-def get_measure_for_user(request, pk, *, edit: bool = False,
-                         report: bool = False) -> tuple[Measure, bool, bool]:
+def get_measure_for_user(
+    request, pk, *, edit: bool = False, report: bool = False
+) -> tuple[Measure, bool, bool]:
     """The measure, whether the user may edit it, and whether they may report on it."""
     measure = get_object_or_404(
         Measure.objects.select_related("problem__inspection__unit", "problem__parent"), pk=pk

@@ -10,8 +10,17 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class InspectionForm(CleanModelForm):
     class Meta:
         model = Inspection
-        fields = ["unit", "kind", "mode", "round", "group", "start", "end",
-                  "feedback_date", "rectify_until"]
+        fields = [
+            "unit",
+            "kind",
+            "mode",
+            "round",
+            "group",
+            "start",
+            "end",
+            "feedback_date",
+            "rectify_until",
+        ]
         widgets = {f: DATE for f in ("start", "end", "feedback_date", "rectify_until")}
 
     def __init__(self, *args, units=None, **kwargs):
@@ -65,8 +74,18 @@ class MeasureForm(CleanModelForm):
 
     class Meta:
         model = Measure
-        fields = ["text", "leader", "department", "owner", "owner_user", "term", "due",
-                  "status", "withhold_reason", "withhold_approver"]
+        fields = [
+            "text",
+            "leader",
+            "department",
+            "owner",
+            "owner_user",
+            "term",
+            "due",
+            "status",
+            "withhold_reason",
+            "withhold_approver",
+        ]
         widgets = {"due": DATE, "text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, owners=None, **kwargs):
@@ -103,15 +122,22 @@ class MultipleFileField(forms.FileField):
 
 class ProgressForm(CleanForm):
     reported_on = forms.DateField(label="日期", widget=DATE)
-    text = forms.CharField(label="整改进展", widget=forms.Textarea(attrs={"rows": 4}),
-                           max_length=5000)
+    text = forms.CharField(
+        label="整改进展", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
     figures = forms.CharField(
-        label="成效数据", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label="成效数据",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="每行一项：事项 数值 单位，如“召开专题民主生活会 1 次”",
     )
     files = MultipleFileField(label="佐证材料文件", required=False)
-    reference = forms.CharField(label="材料说明", required=False, max_length=500,
-                                help_text="无电子文件时，写明材料名称及存放位置")
+    reference = forms.CharField(
+        label="材料说明",
+        required=False,
+        max_length=500,
+        help_text="无电子文件时，写明材料名称及存放位置",
+    )
 
     def clean_figures(self):
         rows = []

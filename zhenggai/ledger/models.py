@@ -46,8 +46,9 @@ class Inspection(models.Model):
         ELEVATED = "elevated", "提级"
         FOLLOW_UP = "follow_up", "回头看"
 
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="inspections",
-                             verbose_name="被巡察单位")
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="inspections", verbose_name="被巡察单位"
+    )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.XUNCHA)
     mode = models.CharField("方式", max_length=10, choices=Mode.choices, default=Mode.REGULAR)
     round = models.CharField("轮次", max_length=100, help_text="如：一届区委第二轮巡察")
@@ -55,8 +56,7 @@ class Inspection(models.Model):
     start = models.DateField("进驻日期", null=True, blank=True)
     end = models.DateField("结束日期", null=True, blank=True)
     feedback_date = models.DateField("反馈日期")
-    rectify_until = models.DateField("集中整改期至", blank=True,
-                                     help_text="留空则为反馈后两个月")
+    rectify_until = models.DateField("集中整改期至", blank=True, help_text="留空则为反馈后两个月")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = InspectionQuerySet.as_manager()
@@ -88,13 +88,20 @@ class Problem(models.Model):
     """A finding: a category (parent empty) or a specific problem under one."""
 
     inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="problems")
-    parent = models.ForeignKey("self", models.CASCADE, null=True, blank=True,
-                               related_name="children", verbose_name="问题类别")
+    parent = models.ForeignKey(
+        "self",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="问题类别",
+    )
     position = models.PositiveIntegerField(default=0)
     title = models.CharField("问题", max_length=500)
     description = models.TextField("具体表现", blank=True)
-    withhold_reason = models.CharField("不公开理由", max_length=10, blank=True,
-                                       choices=Withholding.choices)
+    withhold_reason = models.CharField(
+        "不公开理由", max_length=10, blank=True, choices=Withholding.choices
+    )
     withhold_approver = models.CharField("不公开审批人", max_length=50, blank=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -127,17 +134,23 @@ class Measure(models.Model):
     leader = models.CharField("责任领导", max_length=100, blank=True)
     department = models.CharField("责任部门", max_length=100, blank=True)
     owner = models.CharField("责任人", max_length=100, blank=True)
-    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   blank=True, related_name="measures",
-                                   verbose_name="责任人账号")
-    term = models.CharField("时限类型", max_length=10, choices=Term.choices,
-                            default=Term.DEADLINE)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name="责任人账号",
+    )
+    term = models.CharField("时限类型", max_length=10, choices=Term.choices, default=Term.DEADLINE)
     due = models.DateField("完成时限", null=True, blank=True)
-    status = models.CharField("整改状态", max_length=12, choices=Status.choices,
-                              default=Status.PLANNED, db_index=True)
+    status = models.CharField(
+        "整改状态", max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True
+    )
     done_at = models.DateTimeField("完成时间", null=True, blank=True, editable=False)
-    withhold_reason = models.CharField("不公开理由", max_length=10, blank=True,
-                                       choices=Withholding.choices)
+    withhold_reason = models.CharField(
+        "不公开理由", max_length=10, blank=True, choices=Withholding.choices
+    )
     withhold_approver = models.CharField("不公开审批人", max_length=50, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -152,7 +165,8 @@ class Measure(models.Model):
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return bool(
-            self.due and self.due < today
+            self.due
+            and self.due < today
             and self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
         )
 
@@ -169,8 +183,9 @@ class Progress(models.Model):
     """A dated report of what was done on a measure."""
 
     measure = models.ForeignKey(Measure, models.CASCADE, related_name="progress")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                               related_name="+", verbose_name="报告人")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name="报告人"
+    )
     reported_on = models.DateField("日期", default=timezone.localdate)
     text = models.TextField("整改进展")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -213,8 +228,9 @@ class Evidence(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
-    reference = models.CharField("材料说明", max_length=500, blank=True,
-                                 help_text="无文件时，写明材料名称及存放位置")
+    reference = models.CharField(
+        "材料说明", max_length=500, blank=True, help_text="无文件时，写明材料名称及存放位置"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "佐证材料"

@@ -17,12 +17,17 @@ from zhenggai.audit.services import record
 from .models import Evidence, Figure, Inspection, Measure, Problem, Progress
 
 EVIDENCE_TYPES = {
-    ".pdf": "application/pdf", ".ofd": "application/ofd",
-    ".doc": "application/msword", ".wps": "application/vnd.ms-works",
+    ".pdf": "application/pdf",
+    ".ofd": "application/ofd",
+    ".doc": "application/msword",
+    ".wps": "application/vnd.ms-works",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel", ".et": "application/vnd.ms-excel",
+    ".xls": "application/vnd.ms-excel",
+    ".et": "application/vnd.ms-excel",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
     ".txt": "text/plain",
 }
 
@@ -38,9 +43,7 @@ def _check_open(problem: Problem) -> None:
 
 def _check_version(obj, version: int | None) -> None:
     """Refuse a save based on an old copy of the row (no lost update)."""
-    current = type(obj).objects.select_for_update().values_list("version", flat=True).get(
-        pk=obj.pk
-    )
+    current = type(obj).objects.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
     if version is not None and int(version) != current:
         raise LedgerError("该条目已被他人修改，请刷新页面查看最新内容后再保存。")
     obj.version = current + 1
@@ -56,8 +59,13 @@ def _check_due(inspection: Inspection, due: dt.date | None) -> None:
 @transaction.atomic
 def create_inspection(*, actor, **fields) -> Inspection:
     inspection = Inspection.objects.create(**fields)
-    record("inspection.created", inspection, actor=actor, unit_id=inspection.unit_id,
-           round=inspection.round)
+    record(
+        "inspection.created",
+        inspection,
+        actor=actor,
+        unit_id=inspection.unit_id,
+        round=inspection.round,
+    )
     return inspection
 
 
@@ -66,8 +74,13 @@ def update_inspection(inspection: Inspection, *, actor, **fields) -> Inspection:
     for name, value in fields.items():
         setattr(inspection, name, value)
     inspection.save()
-    record("inspection.updated", inspection, actor=actor, unit_id=inspection.unit_id,
-           fields=sorted(fields))
+    record(
+        "inspection.updated",
+        inspection,
+        actor=actor,
+        unit_id=inspection.unit_id,
+        fields=sorted(fields),
+    )
     return inspection
 
 
@@ -76,30 +89,35 @@ def _next_position(queryset) -> int:
 
 
 @transaction.atomic
-def add_problem(inspection: Inspection, *, actor, parent: Problem | None = None,
-                **fields) -> Problem:
+def add_problem(
+    inspection: Inspection, *, actor, parent: Problem | None = None, **fields
+) -> Problem:
     if parent is not None:
         if parent.parent_id or parent.inspection_id != inspection.pk:
             raise LedgerError("具体问题只能挂在本次巡察的问题类别之下（最多两级）。")
         _check_open(parent)
     siblings = Problem.objects.filter(inspection=inspection, parent=parent)
-    problem = Problem.objects.create(inspection=inspection, parent=parent,
-                                     position=_next_position(siblings), **fields)
-    record("problem.added", problem, actor=actor, unit_id=inspection.unit_id,
-           title=problem.title)
+    problem = Problem.objects.create(
+        inspection=inspection, parent=parent, position=_next_position(siblings), **fields
+    )
+    record("problem.added", problem, actor=actor, unit_id=inspection.unit_id, title=problem.title)
     return problem
 
 
 @transaction.atomic
-def update_problem(problem: Problem, *, actor, version: int | None = None,
-                   **fields) -> Problem:
+def update_problem(problem: Problem, *, actor, version: int | None = None, **fields) -> Problem:
     _check_open(problem)
     _check_version(problem, version)
     for name, value in fields.items():
         setattr(problem, name, value)
     problem.save()
-    record("problem.updated", problem, actor=actor, unit_id=problem.inspection.unit_id,
-           fields=sorted(fields))
+    record(
+        "problem.updated",
+        problem,
+        actor=actor,
+        unit_id=problem.inspection.unit_id,
+        fields=sorted(fields),
+    )
     return problem
 
 
@@ -108,8 +126,13 @@ def delete_problem(problem: Problem, *, actor) -> None:
     _check_open(problem)
     if Progress.objects.filter(measure__problem__in=[problem, *problem.children.all()]).exists():
         raise LedgerError("该问题下已有整改进展，不能删除。")
-    record("problem.deleted", problem, actor=actor, unit_id=problem.inspection.unit_id,
-           title=problem.title)
+    record(
+        "problem.deleted",
+        problem,
+        actor=actor,
+        unit_id=problem.inspection.unit_id,
+        title=problem.title,
+    )
     problem.delete()
 
 
@@ -131,8 +154,7 @@ def move(obj: Problem | Measure, *, actor, up: bool) -> None:
     for position, item in enumerate(ordered, start=1):
         if item.position != position:
             type(item).objects.filter(pk=item.pk).update(position=position)
-    record(f"{type(obj).__name__.lower()}.moved", obj, actor=actor, unit_id=unit_id,
-           up=up)
+    record(f"{type(obj).__name__.lower()}.moved", obj, actor=actor, unit_id=unit_id, up=up)
 
 
 @transaction.atomic
@@ -147,8 +169,7 @@ def add_measure(problem: Problem, *, actor, **fields) -> Measure:
 
 
 @transaction.atomic
-def update_measure(measure: Measure, *, actor, version: int | None = None,
-                   **fields) -> Measure:
+def update_measure(measure: Measure, *, actor, version: int | None = None, **fields) -> Measure:
     _check_open(measure.problem)
     _check_due(measure.problem.inspection, fields.get("due"))
     _check_version(measure, version)
@@ -158,8 +179,13 @@ def update_measure(measure: Measure, *, actor, version: int | None = None,
     for name, value in fields.items():
         setattr(measure, name, value)
     measure.save()
-    record("measure.updated", measure, actor=actor,
-           unit_id=measure.problem.inspection.unit_id, fields=sorted(fields))
+    record(
+        "measure.updated",
+        measure,
+        actor=actor,
+        unit_id=measure.problem.inspection.unit_id,
+        fields=sorted(fields),
+    )
     return measure
 
 
@@ -168,8 +194,13 @@ def delete_measure(measure: Measure, *, actor) -> None:
     _check_open(measure.problem)
     if measure.progress.exists():
         raise LedgerError("该措施已有整改进展，不能删除。")
-    record("measure.deleted", measure, actor=actor,
-           unit_id=measure.problem.inspection.unit_id, text=measure.text[:100])
+    record(
+        "measure.deleted",
+        measure,
+        actor=actor,
+        unit_id=measure.problem.inspection.unit_id,
+        text=measure.text[:100],
+    )
     measure.delete()
 
 
@@ -186,8 +217,7 @@ def complete_measure(measure: Measure, *, actor) -> Measure:
     measure.status = Measure.Status.DONE
     measure.done_at = timezone.now()
     measure.save(update_fields=["status", "done_at", "version"])
-    record("measure.completed", measure, actor=actor,
-           unit_id=measure.problem.inspection.unit_id)
+    record("measure.completed", measure, actor=actor, unit_id=measure.problem.inspection.unit_id)
     return measure
 
 
@@ -212,23 +242,29 @@ def _store_evidence(progress: Progress, upload) -> Evidence:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    evidence = Evidence(progress=progress, name=PurePath(upload.name).name[:200],
-                        content_type=content_type, size=upload.size,
-                        sha256=digest.hexdigest())
+    evidence = Evidence(
+        progress=progress,
+        name=PurePath(upload.name).name[:200],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+    )
     evidence.file.save("upload", upload, save=False)
     evidence.save()
     return evidence
 
 
 @transaction.atomic
-def report_progress(measure: Measure, *, actor, text: str, reported_on: dt.date,
-                    figures=(), files=(), references=()) -> Progress:
+def report_progress(
+    measure: Measure, *, actor, text: str, reported_on: dt.date, figures=(), files=(), references=()
+) -> Progress:
     """A progress report with its figures (value, unit, counts) and evidence."""
     _check_open(measure.problem)
     for upload in files:
         check_upload(upload)
-    progress = Progress.objects.create(measure=measure, author=actor, text=text,
-                                       reported_on=reported_on)
+    progress = Progress.objects.create(
+        measure=measure, author=actor, text=text, reported_on=reported_on
+    )
     Figure.objects.bulk_create(
         Figure(progress=progress, value=Decimal(str(value)), unit=unit, counts=counts)
         for value, unit, counts in figures
@@ -242,11 +278,19 @@ def report_progress(measure: Measure, *, actor, text: str, reported_on: dt.date,
         for evidence in stored:
             evidence.file.delete(save=False)
         raise
-    stored += [Evidence.objects.create(progress=progress, reference=ref)
-               for ref in references if ref.strip()]
+    stored += [
+        Evidence.objects.create(progress=progress, reference=ref)
+        for ref in references
+        if ref.strip()
+    ]
     if measure.status == Measure.Status.PLANNED:
         Measure.objects.filter(pk=measure.pk).update(status=Measure.Status.IN_PROGRESS)
-    record("progress.reported", progress, actor=actor,
-           unit_id=measure.problem.inspection.unit_id, measure=measure.pk,
-           evidence=[e.sha256 or e.reference for e in stored])
+    record(
+        "progress.reported",
+        progress,
+        actor=actor,
+        unit_id=measure.problem.inspection.unit_id,
+        measure=measure.pk,
+        evidence=[e.sha256 or e.reference for e in stored],
+    )
     return progress

@@ -14,8 +14,10 @@ def build_tree(inspection: Inspection, today: dt.date) -> tuple[list[Problem], d
     measures = (
         Measure.objects.filter(problem__inspection=inspection)
         .select_related("owner_user")
-        .annotate(n_progress=Count("progress", distinct=True),
-                  n_evidence=Count("progress__evidence", distinct=True))
+        .annotate(
+            n_progress=Count("progress", distinct=True),
+            n_evidence=Count("progress__evidence", distinct=True),
+        )
         .order_by("position", "id")
     )
     by_problem = defaultdict(list)
@@ -34,7 +36,9 @@ def build_tree(inspection: Inspection, today: dt.date) -> tuple[list[Problem], d
         root.subs = subs[root.pk]
     total = sum(lights.values())
     stats = {
-        "problems": len(problems), "measures": total, "lights": lights,
+        "problems": len(problems),
+        "measures": total,
+        "lights": lights,
         "rate": round(100 * lights["green"] / total, 1) if total else 0,
     }
     return roots, stats

@@ -10,8 +10,12 @@ from django.views.decorators.http import require_POST
 from zhenggai.accounts.access import Role, access_for, units_visible_to
 
 from . import services
-from .access import (get_evidence_for_user, get_inspection_for_user, get_measure_for_user,
-                     get_problem_for_user)
+from .access import (
+    get_evidence_for_user,
+    get_inspection_for_user,
+    get_measure_for_user,
+    get_problem_for_user,
+)
 from .forms import InspectionForm, MeasureForm, ProblemForm, ProgressForm
 from .models import Inspection, Measure
 from .tree import build_tree
@@ -66,15 +70,19 @@ def inspection_add(request):
 @login_required
 def inspection_edit(request, pk):
     inspection, _ = get_inspection_for_user(request, pk, edit=True)
-    form = InspectionForm(request.POST or None, instance=inspection,
-                          units=units_visible_to(request.user))
+    form = InspectionForm(
+        request.POST or None, instance=inspection, units=units_visible_to(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         services.update_inspection(inspection, actor=request.user, **changed)
         messages.success(request, "已保存。")
         return redirect("ledger:inspection-detail", inspection.pk)
-    return render(request, "ledger/form.html",
-                  {"form": form, "title": "修改巡察信息", "inspection": inspection})
+    return render(
+        request,
+        "ledger/form.html",
+        {"form": form, "title": "修改巡察信息", "inspection": inspection},
+    )
 
 
 @login_required
@@ -82,10 +90,18 @@ def inspection_detail(request, pk):
     inspection, can_edit = get_inspection_for_user(request, pk)
     today = timezone.localdate()
     tree, stats = build_tree(inspection, today)
-    return render(request, "ledger/inspection.html", {
-        "inspection": inspection, "tree": tree, "stats": stats, "can_edit": can_edit,
-        "today": today, "lights": LIGHTS,
-    })
+    return render(
+        request,
+        "ledger/inspection.html",
+        {
+            "inspection": inspection,
+            "tree": tree,
+            "stats": stats,
+            "can_edit": can_edit,
+            "today": today,
+            "lights": LIGHTS,
+        },
+    )
 
 
 LIGHTS = [("green", "已完成"), ("yellow", "按期推进"), ("red", "超期"), ("blue", "长期坚持")]
@@ -103,15 +119,18 @@ def _save_or_error(request, form, call):
 @login_required
 def problem_add(request, pk):
     inspection, _ = get_inspection_for_user(request, pk, edit=True)
-    form = ProblemForm(request.POST or None, inspection=inspection,
-                       initial={"parent": request.GET.get("parent")})
+    form = ProblemForm(
+        request.POST or None, inspection=inspection, initial={"parent": request.GET.get("parent")}
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        if _save_or_error(request, form, lambda: services.add_problem(
-                inspection, actor=request.user, **data)):
+        if _save_or_error(
+            request, form, lambda: services.add_problem(inspection, actor=request.user, **data)
+        ):
             return redirect("ledger:inspection-detail", inspection.pk)
-    return render(request, "ledger/form.html",
-                  {"form": form, "title": "新增问题", "inspection": inspection})
+    return render(
+        request, "ledger/form.html", {"form": form, "title": "新增问题", "inspection": inspection}
+    )
 
 
 @login_required
@@ -122,12 +141,23 @@ def problem_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        if _save_or_error(request, form, lambda: services.update_problem(
-                problem, actor=request.user, version=version, **data)):
+        if _save_or_error(
+            request,
+            form,
+            lambda: services.update_problem(problem, actor=request.user, version=version, **data),
+        ):
             return redirect("ledger:inspection-detail", inspection.pk)
-    return render(request, "ledger/form.html",
-                  {"form": form, "title": "修改问题", "inspection": inspection,
-                   "delete_url": "ledger:problem-delete", "object": problem})
+    return render(
+        request,
+        "ledger/form.html",
+        {
+            "form": form,
+            "title": "修改问题",
+            "inspection": inspection,
+            "delete_url": "ledger:problem-delete",
+            "object": problem,
+        },
+    )
 
 
 @login_required
@@ -153,9 +183,11 @@ def problem_delete(request, pk):
 def _owners(inspection):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        memberships__unit=inspection.unit, memberships__role=Role.OWNER
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(memberships__unit=inspection.unit, memberships__role=Role.OWNER)
+        .distinct()
+    )
 
 
 @login_required
@@ -165,12 +197,19 @@ def measure_add(request, pk):
     form = MeasureForm(request.POST or None, owners=_owners(inspection))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        if _save_or_error(request, form, lambda: services.add_measure(
-                problem, actor=request.user, **data)):
+        if _save_or_error(
+            request, form, lambda: services.add_measure(problem, actor=request.user, **data)
+        ):
             return redirect("ledger:inspection-detail", inspection.pk)
-    return render(request, "ledger/form.html", {
-        "form": form, "title": f"新增整改措施：{problem.title}", "inspection": inspection,
-    })
+    return render(
+        request,
+        "ledger/form.html",
+        {
+            "form": form,
+            "title": f"新增整改措施：{problem.title}",
+            "inspection": inspection,
+        },
+    )
 
 
 @login_required
@@ -181,13 +220,23 @@ def measure_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
         version = form.cleaned_data["version"]
-        if _save_or_error(request, form, lambda: services.update_measure(
-                measure, actor=request.user, version=version, **data)):
+        if _save_or_error(
+            request,
+            form,
+            lambda: services.update_measure(measure, actor=request.user, version=version, **data),
+        ):
             return redirect("ledger:inspection-detail", inspection.pk)
-    return render(request, "ledger/form.html", {
-        "form": form, "title": "修改整改措施", "inspection": inspection,
-        "delete_url": "ledger:measure-delete", "object": measure,
-    })
+    return render(
+        request,
+        "ledger/form.html",
+        {
+            "form": form,
+            "title": "修改整改措施",
+            "inspection": inspection,
+            "delete_url": "ledger:measure-delete",
+            "object": measure,
+        },
+    )
 
 
 @login_required
@@ -213,8 +262,9 @@ def measure_delete(request, pk):
 @login_required
 def measure_detail(request, pk):
     measure, can_edit, can_report = get_measure_for_user(request, pk)
-    form = ProgressForm(request.POST or None, request.FILES or None,
-                        initial={"reported_on": timezone.localdate()})
+    form = ProgressForm(
+        request.POST or None, request.FILES or None, initial={"reported_on": timezone.localdate()}
+    )
     if request.method == "POST":
         if not can_report:
             raise PermissionDenied
@@ -222,19 +272,36 @@ def measure_detail(request, pk):
             messages.success(request, "已报送整改进展。")
             return redirect("ledger:measure-detail", measure.pk)
     progress = measure.progress.select_related("author").prefetch_related("figures", "evidence")
-    return render(request, "ledger/measure.html", {
-        "measure": measure, "inspection": measure.problem.inspection, "form": form,
-        "progress": progress, "can_edit": can_edit, "can_report": can_report,
-        "light": measure.light(),
-    })
+    return render(
+        request,
+        "ledger/measure.html",
+        {
+            "measure": measure,
+            "inspection": measure.problem.inspection,
+            "form": form,
+            "progress": progress,
+            "can_edit": can_edit,
+            "can_report": can_report,
+            "light": measure.light(),
+        },
+    )
 
 
 def _report(request, form, measure):
     data = form.cleaned_data
-    return _save_or_error(request, form, lambda: services.report_progress(
-        measure, actor=request.user, text=data["text"], reported_on=data["reported_on"],
-        figures=data["figures"], files=data["files"], references=[data["reference"]],
-    ))
+    return _save_or_error(
+        request,
+        form,
+        lambda: services.report_progress(
+            measure,
+            actor=request.user,
+            text=data["text"],
+            reported_on=data["reported_on"],
+            figures=data["figures"],
+            files=data["files"],
+            references=[data["reference"]],
+        ),
+    )
 
 
 @login_required
@@ -254,5 +321,9 @@ def evidence_download(request, pk):
     evidence = get_evidence_for_user(request, pk)
     if not evidence.file:
         raise PermissionDenied
-    return FileResponse(evidence.file.open("rb"), as_attachment=True,
-                        filename=evidence.name, content_type=evidence.content_type)
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
