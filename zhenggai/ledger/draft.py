@@ -55,6 +55,14 @@ class DraftMeasure:
     evidence: list[str] = field(default_factory=list)
     figures: list[DraftFigure] = field(default_factory=list)
 
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def term_label(self) -> str:
+        return Term(self.term).label
+
 
 @dataclass(slots=True)
 class DraftProblem:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import imports_views, views
 
 app_name = "ledger"
 urlpatterns = [
@@ -19,4 +19,9 @@ urlpatterns = [
     path("measures/<int:pk>/delete/", views.measure_delete, name="measure-delete"),
     path("measures/<int:pk>/complete/", views.measure_complete, name="measure-complete"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+    path("import/", imports_views.import_upload, name="import"),
+    path("import/<str:token>/", imports_views.import_preview, name="import-preview"),
+    path("inspections/<int:pk>/xlsx/", imports_views.inspection_xlsx, name="inspection-xlsx"),
+    path("rounds/", imports_views.round_list, name="round-list"),
+    path("rounds/xlsx/", imports_views.round_xlsx, name="round-xlsx"),
 ]

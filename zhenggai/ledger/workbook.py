@@ -33,13 +33,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from xlsxwriter.worksheet import Worksheet
 
-from .draft import (
-    cn_date,
-)
+from .draft import cn_date
 from .models import Evidence, Inspection, Measure, Problem, Progress
+from .workbook_read import WorkbookError, read_workbook
 
-# The reader lives in its own module; these names are part of this module's API.
-from .workbook_read import WorkbookError, read_workbook  # noqa: F401
+# The reader lives in workbook_read; both directions are imported from here.
+__all__ = ["WorkbookError", "export_inspection", "export_round", "read_workbook"]
 
 Term, Status = Measure.Term, Measure.Status
 LEDGER = [
@@ -304,7 +303,9 @@ def put(sheet, row: int, col: int, value, fmt: dict, merged: bool = False) -> No
     WPS show it unchanged and keep it text when it is edited. A literal leading ' would
     instead become part of the text on re-import and in every copy.
     """
-    if isinstance(value, dt.date):
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, fmt["merged" if merged else "cell"])
+    elif isinstance(value, dt.date):
         sheet.write_datetime(row, col, value, fmt["date"])
     elif isinstance(value, int):
         sheet.write_number(row, col, value, fmt["merged" if merged else "cell"])

@@ -1,0 +1,268 @@
+"""Importing a notice or a ledger workbook (upload → preview → commit) and xlsx downloads.
+
+The uploaded bytes wait between preview and commit in the data folder, under a random
+token kept in the uploader's session and prefixed with their id: no name of the
+visitor's choosing reaches the file system, and no one else can commit their upload.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path, PurePath
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from zhenggai.accounts.access import Role, access_for
+from zhenggai.accounts.models import Unit
+from zhenggai.forms import CleanForm
+
+from .access import get_inspection_for_user
+from .draft import LedgerDraft, cn_date, commit_draft, draft_from_file
+from .forms import DATE
+from .models import Inspection
+from .services import LedgerError
+from .workbook import export_round, write_inspection
+from .workbook_read import MAX_FILE
+
+SESSION_KEY = "ledger_imports"
+TOKEN = re.compile(r"[0-9a-f]{32}")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".txt", ".html", ".htm", ".docx")
+PREVIEW_MEASURES = 300
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def units_for_import(user):
+    """Units the user may import into: the office's all, an editor's own (and covered) ones."""
+    access = access_for(user)
+    if access.office:
+        return Unit.objects.all()
+    q = Q(pk__in=[])
+    for path, role, covers in access.grants:
+        if role == Role.EDITOR:
+            q |= Q(path__startswith=path) if covers else Q(path=path)
+    return Unit.objects.filter(q)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="文件",
+        help_text="整改通报、反馈意见（.txt、.html、.docx）或整改台账（.xlsx）",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = PurePath(upload.name or "").name
+        if PurePath(name).suffix.lower() not in SUFFIXES:
+            raise forms.ValidationError(f"不支持的文件类型：{name}。请上传 .xlsx、.txt、.html 或 .docx 文件。")
+        if upload.size > MAX_FILE:
+            raise forms.ValidationError(f"文件超过 {MAX_FILE // 1024 // 1024} MB，请拆分后导入。")
+        return upload
+
+
+class ImportForm(CleanForm):
+    """The inspection fields of the preview, correctable before saving."""
+
+    unit = forms.ModelChoiceField(label="被巡察单位", queryset=Unit.objects.none(), required=False)
+    new_unit = forms.CharField(label="新建单位", max_length=100, required=False,
+                               help_text="仅巡察办可新建单位；填写后忽略上面的选择")
+    kind = forms.ChoiceField(label="类型", choices=Inspection.Kind.choices)
+    round = forms.CharField(label="轮次", max_length=100)
+    group = forms.CharField(label="巡察组", max_length=100, required=False)
+    start = forms.DateField(label="进驻日期", required=False, widget=DATE)
+    end = forms.DateField(label="结束日期", required=False, widget=DATE)
+    feedback_date = forms.DateField(label="反馈日期", widget=DATE)
+
+    def __init__(self, *args, units, office: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        if not office:
+            del self.fields["new_unit"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("unit") and not data.get("new_unit"):
+            self.add_error("unit", "请选择被巡察单位。")
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "结束日期不能早于进驻日期。")
+        return data
+
+
+def _folder() -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store(request, upload) -> str:
+    """Keep the upload under a random token; uploads older than a day are dropped."""
+    folder = _folder()
+    for old in folder.iterdir():
+        if old.stat().st_mtime < time.time() - 86400:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    with open(folder / f"{request.user.pk}-{token}", "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    request.session[SESSION_KEY] = {
+        **request.session.get(SESSION_KEY, {}), token: PurePath(upload.name).name
+    }
+    return token
+
+
+def _load(request, token: str) -> tuple[Path, str]:
+    name = request.session.get(SESSION_KEY, {}).get(token)
+    path = _folder() / f"{request.user.pk}-{token}"
+    if not TOKEN.fullmatch(token) or not name or not path.is_file():
+        raise Http404
+    return path, name
+
+
+def _forget(request, token: str, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    kept = dict(request.session.get(SESSION_KEY, {}))
+    kept.pop(token, None)
+    request.session[SESSION_KEY] = kept
+
+
+def _may_import(request):
+    units = units_for_import(request.user)
+    office = access_for(request.user).office
+    if not office and not units.exists():
+        raise PermissionDenied
+    return units, office
+
+
+@login_required
+def import_upload(request):
+    _units, office = _may_import(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            draft_from_file(upload.read(), upload.name)
+        except LedgerError as exc:
+            form.add_error("file", str(exc))
+        else:
+            upload.seek(0)
+            return redirect("ledger:import-preview", _store(request, upload))
+    return render(request, "ledger/import.html", {"form": form, "office": office})
+
+
+def _initial(draft: LedgerDraft, units, office: bool) -> dict:
+    initial = {"kind": draft.kind, "round": draft.round, "group": draft.group,
+               "start": draft.start, "end": draft.end, "feedback_date": draft.feedback_date}
+    unit = units.filter(name=draft.unit_name).first() if draft.unit_name else None
+    if unit is None and units.count() == 1:
+        unit = units.first()
+    if unit:
+        initial["unit"] = unit.pk
+    elif office:
+        initial["new_unit"] = draft.unit_name
+    return initial
+
+
+@login_required
+def import_preview(request, token):
+    units, office = _may_import(request)
+    path, name = _load(request, token)
+    data = path.read_bytes()
+    draft = draft_from_file(data, name)
+    form = ImportForm(request.POST or None, units=units, office=office,
+                      initial=_initial(draft, units, office))
+    if request.method == "POST" and form.is_valid():
+        inspection = _commit(request, form, data, name)
+        if inspection:
+            _forget(request, token, path)
+            messages.success(request, f"已导入“{name}”。")
+            return redirect("ledger:inspection-detail", inspection.pk)
+    return render(request, "ledger/import_preview.html", {
+        "form": form, "draft": draft, "name": name, "counts": draft.counts(),
+        "tree": preview_tree(draft), "limit": PREVIEW_MEASURES,
+    })
+
+
+def _commit(request, form, data: bytes, name: str) -> Inspection | None:
+    """Read the file again with the corrected fields and write it, or add the errors."""
+    fields = form.cleaned_data
+    try:
+        draft = draft_from_file(data, name, feedback_date=fields["feedback_date"])
+        for key in ("kind", "round", "group", "start", "end"):
+            setattr(draft, key, fields[key])
+        unit_name = fields.get("new_unit") or fields["unit"].name
+        return commit_draft(draft, unit_name, actor=request.user)
+    except LedgerError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+def preview_tree(draft: LedgerDraft, limit: int = PREVIEW_MEASURES) -> list[dict]:
+    """The first categories, problems and measures, up to `limit` measures in all."""
+    tree, left = [], limit
+    for category in draft.categories:
+        if left <= 0:
+            break
+        own = category.measures[:left]
+        left -= len(own)
+        problems = []
+        for problem in category.problems:
+            if left <= 0:
+                break
+            problems.append({"problem": problem, "measures": problem.measures[:left]})
+            left -= len(problems[-1]["measures"])
+        tree.append({"category": category, "measures": own, "problems": problems})
+    return tree
+
+
+def _download(make, filename: str) -> FileResponse:
+    # Large ledgers are written to a temporary file, not held in memory.
+    out = tempfile.TemporaryFile()
+    make(out)
+    out.seek(0)
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", filename)
+    return FileResponse(out, as_attachment=True, filename=safe, content_type=XLSX)
+
+
+@login_required
+def inspection_xlsx(request, pk):
+    inspection, _can_edit = get_inspection_for_user(request, pk)
+    today = timezone.localdate()
+    name = f"{inspection.unit.name}{inspection.round}整改台账{today:%Y%m%d}.xlsx"
+    # Readers of a unit are inside it: they get every item, withheld ones included.
+    return _download(lambda out: write_inspection(out, inspection, internal=True), name)
+
+
+def _office_only(request) -> None:
+    if not access_for(request.user).office:
+        raise PermissionDenied
+
+
+@login_required
+def round_list(request):
+    _office_only(request)
+    rounds = (Inspection.objects.values("round")
+              .annotate(units=Count("unit", distinct=True),
+                        measures=Count("problems__measures"))
+              .order_by("round"))
+    return render(request, "ledger/import_rounds.html", {"rounds": rounds})
+
+
+@login_required
+def round_xlsx(request):
+    _office_only(request)
+    round_name = request.GET.get("round", "")
+    inspections = list(Inspection.objects.filter(round=round_name).select_related("unit"))
+    if not inspections:
+        raise Http404
+    name = f"{round_name}整改台账汇总{cn_date(timezone.localdate())}.xlsx"
+    return _download(lambda out: export_round(round_name, inspections, out=out), name)
