@@ -41,12 +41,27 @@ def _check_open(problem: Problem) -> None:
         raise LedgerError(f"问题“{problem.title[:30]}”已销号，不能再修改；更正请另行登记。")
 
 
-def _check_version(obj, version: int | None) -> None:
-    """Refuse a save based on an old copy of the row (no lost update)."""
-    current = type(obj).objects.select_for_update().values_list("version", flat=True).get(pk=obj.pk)
-    if version is not None and int(version) != current:
-        raise LedgerError("该条目已被他人修改，请刷新页面查看最新内容后再保存。")
-    obj.version = current + 1
+def _check_version(obj, version: int | None, fields: dict | None = None) -> None:
+    """Refuse a save based on an old copy of the row (no lost update).
+
+    The message names what the other person's save left in the fields being edited.
+    """
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if version is not None and int(version) != current.version:
+        changed = [
+            f"{obj._meta.get_field(name).verbose_name}“{_shown(current, name)}”"
+            for name, value in (fields or {}).items()
+            if getattr(current, name) != value
+        ]
+        detail = f"现在的内容为：{'；'.join(changed)}。" if changed else ""
+        raise LedgerError(f"该条目已被他人修改，{detail}请核对后重新保存。")
+    obj.version = current.version + 1
+
+
+def _shown(obj, name: str) -> str:
+    display = getattr(obj, f"get_{name}_display", None)
+    value = display() if display else getattr(obj, name)
+    return "" if value is None else str(value)[:60]
 
 
 def _check_due(inspection: Inspection, due: dt.date | None) -> None:
@@ -107,10 +122,10 @@ def add_problem(
 @transaction.atomic
 def update_problem(problem: Problem, *, actor, version: int | None = None, **fields) -> Problem:
     _check_open(problem)
-    _check_version(problem, version)
+    _check_version(problem, version, fields)
     for name, value in fields.items():
         setattr(problem, name, value)
-    problem.save()
+    problem.save(update_fields=[*fields, "version"])
     record(
         "problem.updated",
         problem,
@@ -172,13 +187,14 @@ def add_measure(problem: Problem, *, actor, **fields) -> Measure:
 def update_measure(measure: Measure, *, actor, version: int | None = None, **fields) -> Measure:
     _check_open(measure.problem)
     _check_due(measure.problem.inspection, fields.get("due"))
-    _check_version(measure, version)
+    _check_version(measure, version, fields)
     if fields.get("status") == Measure.Status.DONE and measure.status != Measure.Status.DONE:
         _require_evidence(measure)
         measure.done_at = timezone.now()
     for name, value in fields.items():
         setattr(measure, name, value)
-    measure.save()
+    # Only the edited fields: a concurrent change to the others must survive.
+    measure.save(update_fields=[*fields, "version", "done_at"])
     record(
         "measure.updated",
         measure,
