@@ -12,8 +12,12 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from zhenggai.safezip import UnsafeZip, check_zip
+
 from .numerals import CIRCLED, PAREN_DIGITS, int_to_chinese
 
+# A notice is text: even a long one with pictures unpacks to far less than this.
+MAX_DOCX = 100 * 1024 * 1024
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -22,7 +26,10 @@ def docx_to_text(data: bytes) -> str:
     try:
         import docx  # python-docx: imported here so .txt and .html need no lxml
 
+        check_zip(data, max_total=MAX_DOCX)
         document = docx.Document(io.BytesIO(data))
+    except UnsafeZip as exc:
+        raise ValueError(f"Word 文件被拒绝：{exc}") from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ValueError("Word 文件已损坏或不是 .docx 格式") from exc
     except Exception as exc:  # noqa: BLE001 - lxml and python-docx raise many kinds
