@@ -17,8 +17,8 @@ def clean_text(value: str) -> str:
     return "\n".join(line.strip() for line in value.strip().split("\n"))
 
 
-class CleanForm(forms.Form):
-    """A form whose text fields are trimmed and width-normalised."""
+class CleanTextMixin:
+    """Trims and width-normalises every text field after the field validation."""
 
     def clean(self):
         data = super().clean()
@@ -28,10 +28,9 @@ class CleanForm(forms.Form):
         return data
 
 
-class CleanModelForm(forms.ModelForm):
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            if isinstance(value, str):
-                data[name] = clean_text(value)
-        return data
+class CleanForm(CleanTextMixin, forms.Form):
+    pass
+
+
+class CleanModelForm(CleanTextMixin, forms.ModelForm):
+    pass
