@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from .models import Membership, Unit
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "full_name", "parent", "phone"]
+    search_fields = ["name", "full_name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role", "covers_subunits"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__first_name", "unit__name"]
