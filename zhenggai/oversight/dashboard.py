@@ -1,0 +1,283 @@
+"""The office dashboard's numbers, in a fixed number of grouped queries whatever the size.
+
+Measures and problems are counted in the database, grouped by inspection; the few
+thousand per-inspection rows are then rolled up to units and totals in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from zhenggai.accounts.access import Access, Role
+from zhenggai.accounts.models import Unit
+from zhenggai.ledger.models import Inspection, Measure, Problem
+
+from .models import SignOff, SupervisionOrder
+
+S = Measure.Status
+OPEN = [S.PLANNED, S.IN_PROGRESS]
+LIST_LIMIT = 20
+SOON_DAYS = 10
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a dashboard covers: every unit for the office, else the leader's units."""
+
+    office: bool
+    grants: tuple[tuple[str, bool], ...] = ()
+
+    @classmethod
+    def of(cls, access: Access) -> Scope | None:
+        if access.office:
+            return cls(office=True)
+        grants = tuple(
+            (path, covers) for path, role, covers in access.grants if role == Role.LEADER
+        )
+        return cls(office=False, grants=grants) if grants else None
+
+    def units(self, prefix: str = "") -> Q:
+        """A Q on `<prefix>path` for the units in scope."""
+        if self.office:
+            return Q()
+        q = Q(pk__in=[])
+        for path, covers in self.grants:
+            q |= Q(**{f"{prefix}path__startswith" if covers else f"{prefix}path": path})
+        return q
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the dashboard to: a round, a kind, a unit and its sub-units."""
+
+    round: str = ""
+    kind: str = ""
+    unit: Unit | None = None
+
+    def inspections(self, scope: Scope, prefix: str = "") -> Q:
+        """A Q on inspections (through `prefix`) in scope and matching the filters."""
+        q = scope.units(f"{prefix}unit__")
+        if self.round:
+            q &= Q(**{f"{prefix}round": self.round})
+        if self.kind:
+            q &= Q(**{f"{prefix}kind": self.kind})
+        if self.unit:
+            q &= Q(**{f"{prefix}unit__path__startswith": self.unit.path})
+        return q
+
+    def units(self, scope: Scope, prefix: str = "") -> Q:
+        q = scope.units(f"{prefix}unit__")
+        if self.unit:
+            q &= Q(**{f"{prefix}unit__path__startswith": self.unit.path})
+        return q
+
+
+def red(today: dt.date) -> Q:
+    """Overdue (超期): past due and not finished; measures kept up for good are blue."""
+    return Q(due__lt=today, status__in=OPEN) & ~Q(term=Measure.Term.ONGOING)
+
+
+def soon(today: dt.date) -> Q:
+    return Q(due__gte=today, due__lte=today + dt.timedelta(days=SOON_DAYS), status__in=OPEN) & ~Q(
+        term=Measure.Term.ONGOING
+    )
+
+
+def measure_counts(q: Q, today: dt.date):
+    """Per inspection: measures by status and by colour, overdue and due soon."""
+    blue = ~Q(status=S.DONE) & (Q(status=S.ONGOING) | Q(term=Measure.Term.ONGOING))
+    return (
+        Measure.objects.filter(q)
+        .values("problem__inspection_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=S.DONE)),
+            in_progress=Count("id", filter=Q(status=S.IN_PROGRESS)),
+            ongoing=Count("id", filter=Q(status=S.ONGOING)),
+            blue=Count("id", filter=blue),
+            red=Count("id", filter=red(today)),
+            soon=Count("id", filter=soon(today)),
+        )
+        .order_by()
+    )
+
+
+def problem_counts(q: Q):
+    """Per inspection: problems (categories with specific problems left out), closed."""
+    parents = Problem.objects.filter(parent__isnull=False).values("parent_id")
+    closed = Q(closed_at__isnull=False) | Q(parent__closed_at__isnull=False)
+    return (
+        Problem.objects.filter(q)
+        .exclude(pk__in=parents)
+        .values("inspection_id")
+        .annotate(total=Count("id"), closed=Count("id", filter=closed))
+        .order_by()
+    )
+
+
+def signoff_counts(q: Q):
+    """Per inspection: applications waiting for review and applications returned."""
+    return (
+        SignOff.objects.filter(q)
+        .values("problem__inspection_id")
+        .annotate(
+            applied=Count("id", filter=Q(status=SignOff.Status.APPLIED)),
+            returned=Count("id", filter=Q(status=SignOff.Status.RETURNED)),
+        )
+        .order_by()
+    )
+
+
+def order_counts(q: Q, today: dt.date):
+    """Per unit: supervision orders past their due date without a reply."""
+    return (
+        SupervisionOrder.objects.filter(q, replied_at=None, due__lt=today)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+COUNTS = (
+    "total",
+    "done",
+    "in_progress",
+    "ongoing",
+    "blue",
+    "red",
+    "soon",
+    "problems",
+    "closed",
+    "applied",
+    "returned",
+)
+
+
+@dataclass
+class Tally:
+    """Counts for an inspection, a unit or everything; the colours follow Measure.light."""
+
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    ongoing: int = 0
+    blue: int = 0
+    red: int = 0
+    soon: int = 0
+    problems: int = 0
+    closed: int = 0
+    applied: int = 0
+    returned: int = 0
+    orders_overdue: int = 0
+
+    def add(self, other: Tally) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def planned(self) -> int:
+        return self.total - self.done - self.in_progress - self.ongoing
+
+    @property
+    def yellow(self) -> int:
+        return self.total - self.done - self.blue - self.red
+
+    @property
+    def rate(self) -> float:
+        return round(100 * self.done / self.total, 1) if self.total else 0.0
+
+
+@dataclass
+class Clock:
+    """An inspection's deadlines: feedback, report due, stage and days left."""
+
+    inspection: Inspection
+    tally: Tally
+    today: dt.date
+
+    @property
+    def intensive(self) -> bool:
+        return self.today <= self.inspection.rectify_until
+
+    @property
+    def stage(self) -> str:
+        return "集中整改" if self.intensive else "持续整改"
+
+    @property
+    def days_left(self) -> int:
+        return (self.inspection.rectify_until - self.today).days
+
+
+@dataclass
+class Dashboard:
+    """Everything the dashboard page shows."""
+
+    today: dt.date
+    total: Tally = field(default_factory=Tally)
+    units: list[tuple[Unit, Tally]] = field(default_factory=list)
+    clocks: list[Clock] = field(default_factory=list)
+    overdue: list[Measure] = field(default_factory=list)
+    due_soon: list[Measure] = field(default_factory=list)
+    orders: list[SupervisionOrder] = field(default_factory=list)
+    pending: list[SignOff] = field(default_factory=list)
+
+
+def _tallies(filters: Filters, scope: Scope, today: dt.date) -> dict[int, Tally]:
+    tallies: dict[int, Tally] = defaultdict(Tally)
+    for row in measure_counts(filters.inspections(scope, "problem__inspection__"), today):
+        tally = tallies[row.pop("problem__inspection_id")]
+        for name, value in row.items():
+            setattr(tally, name, value)
+    for row in problem_counts(filters.inspections(scope, "inspection__")):
+        tallies[row["inspection_id"]].problems = row["total"]
+        tallies[row["inspection_id"]].closed = row["closed"]
+    for row in signoff_counts(filters.inspections(scope, "problem__inspection__")):
+        tallies[row["problem__inspection_id"]].applied = row["applied"]
+        tallies[row["problem__inspection_id"]].returned = row["returned"]
+    return tallies
+
+
+def build(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
+    """The dashboard's numbers and lists for a scope and filters, as of `today`."""
+    board = Dashboard(today)
+    tallies = _tallies(filters, scope, today)
+    inspections = Inspection.objects.filter(filters.inspections(scope)).select_related("unit")
+    by_unit: dict[int, tuple[Unit, Tally]] = {}
+    for inspection in inspections.order_by("rectify_until", "id"):
+        tally = tallies.get(inspection.pk, Tally())
+        board.clocks.append(Clock(inspection, tally, today))
+        unit_tally = by_unit.setdefault(inspection.unit_id, (inspection.unit, Tally()))[1]
+        unit_tally.add(tally)
+        board.total.add(tally)
+    _lists(board, scope, filters, today)
+    for row in order_counts(filters.units(scope), today):
+        if row["unit_id"] in by_unit:
+            by_unit[row["unit_id"]][1].orders_overdue = row["n"]
+        board.total.orders_overdue += row["n"]
+    board.units = sorted(by_unit.values(), key=lambda ut: (-ut[1].rate, ut[1].red, ut[0].name))
+    board.clocks.sort(key=lambda c: (not c.intensive, c.days_left if c.intensive else 0))
+    return board
+
+
+def _lists(board: Dashboard, scope: Scope, filters: Filters, today: dt.date) -> None:
+    measures = Measure.objects.filter(
+        filters.inspections(scope, "problem__inspection__")
+    ).select_related("problem__inspection__unit", "owner_user")
+    board.overdue = list(measures.filter(red(today)).order_by("due", "id")[:LIST_LIMIT])
+    board.due_soon = list(measures.filter(soon(today)).order_by("due", "id")[:LIST_LIMIT])
+    board.orders = list(
+        SupervisionOrder.objects.filter(filters.units(scope), replied_at=None, due__lt=today)
+        .select_related("unit")
+        .order_by("due", "id")[:LIST_LIMIT]
+    )
+    board.pending = list(
+        SignOff.objects.filter(
+            filters.inspections(scope, "problem__inspection__"), status=SignOff.Status.APPLIED
+        )
+        .select_related("problem__inspection__unit", "applicant")
+        .order_by("applied_at", "id")[:LIST_LIMIT]
+    )

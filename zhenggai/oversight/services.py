@@ -1,0 +1,286 @@
+"""Sign-off, supervision orders and indicator rules: one function per act, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from zhenggai.accounts.access import Role, access_for
+from zhenggai.audit.services import record
+from zhenggai.ledger.models import Evidence, Figure, Measure, Problem
+
+from .models import IndicatorRule, SignOff, SupervisionOrder
+from .statistics import match_rule
+
+FINISHED = [Measure.Status.DONE, Measure.Status.ONGOING]
+
+
+class OversightError(Exception):
+    """A refused act, with a message for the user."""
+
+
+def _require_office(actor) -> None:
+    if not access_for(actor).office:
+        raise PermissionDenied
+
+
+def measures_under(problem: Problem):
+    """The measures of a problem and, for a category, of its specific problems."""
+    return Measure.objects.filter(Q(problem=problem) | Q(problem__parent=problem))
+
+
+def check_finished(problem: Problem) -> list[Measure]:
+    """The measures under the problem; an OversightError if any is unfinished."""
+    measures = list(measures_under(problem).order_by("problem__position", "position", "id"))
+    if not measures:
+        raise OversightError("该问题下没有整改措施，不能申请销号。")
+    unfinished = [m for m in measures if m.status not in FINISHED]
+    if unfinished:
+        names = "；".join(f"“{m.text[:20]}”" for m in unfinished[:3])
+        more = f"等{len(unfinished)}项" if len(unfinished) > 3 else ""
+        raise OversightError(f"以下整改措施尚未完成或转入长期坚持，不能申请销号：{names}{more}。")
+    return measures
+
+
+def _is_closed(problem: Problem) -> bool:
+    return bool(problem.closed_at or (problem.parent_id and problem.parent.closed_at))
+
+
+def evidence_list(measures) -> list[dict]:
+    rows = Evidence.objects.filter(progress__measure__in=measures).order_by("id")
+    return [{"id": e.pk, "name": e.name or e.reference, "sha256": e.sha256} for e in rows]
+
+
+@transaction.atomic
+def apply_signoff(problem: Problem, *, actor, note: str = "") -> SignOff:
+    """An editor of the unit applies to close a problem whose measures are all finished."""
+    problem = (
+        Problem.objects.select_for_update()
+        .select_related("parent", "inspection")
+        .get(pk=problem.pk)
+    )
+    if not access_for(actor).has_role(problem.inspection.unit, Role.EDITOR):
+        raise PermissionDenied
+    if _is_closed(problem):
+        raise OversightError("该问题已销号。")
+    if problem.signoffs.filter(status=SignOff.Status.APPLIED).exists():
+        raise OversightError("该问题已有待审核的销号申请。")
+    measures = check_finished(problem)
+    signoff = SignOff.objects.create(
+        problem=problem, applicant=actor, note=note, evidence=evidence_list(measures)
+    )
+    record(
+        "signoff.applied",
+        signoff,
+        actor=actor,
+        unit_id=problem.inspection.unit_id,
+        problem=problem.pk,
+        evidence=[e["sha256"] or e["name"] for e in signoff.evidence],
+    )
+    return signoff
+
+
+def _pending(signoff: SignOff) -> SignOff:
+    locked = (
+        SignOff.objects.select_for_update()
+        .select_related("problem__inspection", "problem__parent")
+        .get(pk=signoff.pk)
+    )
+    if locked.status != SignOff.Status.APPLIED:
+        raise OversightError("该申请已审核，不能重复处理。")
+    return locked
+
+
+@transaction.atomic
+def approve_signoff(signoff: SignOff, *, actor) -> SignOff:
+    """The office approves: the problem (and a category's specific problems) is closed."""
+    _require_office(actor)
+    signoff = _pending(signoff)
+    problem = signoff.problem
+    check_finished(problem)
+    now = timezone.now()
+    signoff.status, signoff.reviewer, signoff.reviewed_at = SignOff.Status.APPROVED, actor, now
+    signoff.save(update_fields=["status", "reviewer", "reviewed_at"])
+    Problem.objects.filter(Q(pk=problem.pk) | Q(parent=problem), closed_at=None).update(
+        closed_at=now
+    )
+    record(
+        "signoff.approved",
+        signoff,
+        actor=actor,
+        unit_id=problem.inspection.unit_id,
+        problem=problem.pk,
+    )
+    return signoff
+
+
+@transaction.atomic
+def return_signoff(signoff: SignOff, *, actor, reason: str) -> SignOff:
+    """The office sends the application back with a reason; the problem stays open."""
+    _require_office(actor)
+    if not reason.strip():
+        raise OversightError("退回须写明理由。")
+    signoff = _pending(signoff)
+    signoff.status, signoff.reviewer = SignOff.Status.RETURNED, actor
+    signoff.reviewed_at, signoff.reason = timezone.now(), reason.strip()
+    signoff.save(update_fields=["status", "reviewer", "reviewed_at", "reason"])
+    record(
+        "signoff.returned",
+        signoff,
+        actor=actor,
+        unit_id=signoff.problem.inspection.unit_id,
+        problem=signoff.problem_id,
+        reason=signoff.reason,
+    )
+    return signoff
+
+
+@transaction.atomic
+def correct_signoff(signoff: SignOff, *, actor, note: str) -> SignOff:
+    """A later correction of an approved sign-off: a new record naming the one it corrects."""
+    _require_office(actor)
+    if signoff.status != SignOff.Status.APPROVED:
+        raise OversightError("只能更正已销号的记录。")
+    if not note.strip():
+        raise OversightError("更正须写明更正内容。")
+    now = timezone.now()
+    correction = SignOff.objects.create(
+        problem_id=signoff.problem_id,
+        status=SignOff.Status.CORRECTION,
+        note=note.strip(),
+        applicant=actor,
+        applied_at=now,
+        reviewer=actor,
+        reviewed_at=now,
+        corrects=signoff,
+    )
+    record(
+        "signoff.corrected",
+        correction,
+        actor=actor,
+        unit_id=signoff.problem.inspection.unit_id,
+        corrects=signoff.pk,
+        note=correction.note,
+    )
+    return correction
+
+
+def _next_number(year: int) -> int:
+    # Locking the year's last order makes a second issuer wait on PostgreSQL; the
+    # unique constraint and the retry in issue_order catch the first order of a year.
+    last = (
+        SupervisionOrder.objects.select_for_update()
+        .filter(year=year)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    if last is None:
+        last = SupervisionOrder.objects.filter(year=year).aggregate(m=Max("number"))["m"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def issue_order(
+    *, actor, unit, problems=(), level: str, due: dt.date, text: str, today: dt.date | None = None
+) -> SupervisionOrder:
+    """The office issues a numbered order to a unit about some of its problems."""
+    _require_office(actor)
+    problems = list(problems)
+    if any(not unit.path or not p.inspection.unit.path.startswith(unit.path) for p in problems):
+        raise OversightError("督办的问题须属于被督办单位（或其下级单位）。")
+    year = (today or timezone.localdate()).year
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                order = SupervisionOrder.objects.create(
+                    unit=unit,
+                    level=level,
+                    due=due,
+                    text=text,
+                    issued_by=actor,
+                    year=year,
+                    number=_next_number(year),
+                )
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    order.problems.set(problems)
+    record(
+        "order.issued",
+        order,
+        actor=actor,
+        unit_id=unit.pk,
+        number=order.doc_number,
+        level=level,
+        problems=[p.pk for p in problems],
+        due=due.isoformat(),
+    )
+    return order
+
+
+@transaction.atomic
+def reply_order(order: SupervisionOrder, *, actor, text: str) -> SupervisionOrder:
+    """The unit's editor or leader reports what was done; the first reply is final."""
+    if not access_for(actor).has_role(order.unit, Role.EDITOR, Role.LEADER):
+        raise PermissionDenied
+    order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+    if order.replied_at:
+        raise OversightError("该督办单已回复。")
+    if not text.strip():
+        raise OversightError("请填写办理情况。")
+    order.reply_text, order.replied_by, order.replied_at = text.strip(), actor, timezone.now()
+    order.save(update_fields=["reply_text", "replied_by", "replied_at"])
+    record("order.replied", order, actor=actor, unit_id=order.unit_id, number=order.doc_number)
+    return order
+
+
+@transaction.atomic
+def apply_rules(*, actor) -> int:
+    """Map every reported figure to the first matching indicator rule; the count changed."""
+    rules = list(IndicatorRule.objects.all())
+    changed = []
+    for figure in Figure.objects.only("id", "counts", "unit", "indicator").iterator(2000):
+        rule = match_rule(rules, figure.counts, figure.unit)
+        name = rule.name if rule else ""
+        if figure.indicator != name:
+            figure.indicator = name
+            changed.append(figure)
+    Figure.objects.bulk_update(changed, ["indicator"], batch_size=1000)
+    record(
+        "indicators.applied",
+        rules[0] if rules else IndicatorRule(),
+        actor=actor,
+        changed=len(changed),
+        rules=len(rules),
+    )
+    return len(changed)
+
+
+@transaction.atomic
+def save_rules(formset, *, actor) -> int:
+    """Save the office's edits to the indicator rules, then map every figure again."""
+    # Deleting clears an object's pk: keep who went before saving.
+    deleted = [
+        IndicatorRule(pk=f.instance.pk, name=f.instance.name)
+        for f in formset.deleted_forms
+        if f.instance.pk
+    ]
+    formset.save()
+    for rule in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+        record(
+            "indicator.saved",
+            rule,
+            actor=actor,
+            name=rule.name,
+            unit=rule.unit,
+            keywords=rule.keywords,
+        )
+    for rule in deleted:
+        record("indicator.deleted", rule, actor=actor, name=rule.name)
+    return apply_rules(actor=actor)

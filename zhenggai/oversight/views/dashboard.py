@@ -1,0 +1,86 @@
+"""The dashboard page: numbers from oversight.dashboard, charts as inline SVG."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from zhenggai.accounts.models import Unit
+from zhenggai.ledger.models import Inspection
+
+from .. import charts
+from ..access import get_scope_for_user
+from ..dashboard import Filters, build
+from ..forms import FilterForm
+
+CLOCKS_PER_PAGE = 30
+LEAGUE_CHART_ROWS = 15
+
+
+def _filters(request, scope):
+    rounds = (
+        Inspection.objects.filter(scope.units("unit__"))
+        .order_by("round")
+        .values_list("round", flat=True)
+        .distinct()
+    )
+    units = Unit.objects.filter(scope.units())
+    form = FilterForm(request.GET or None, rounds=list(rounds), units=units)
+    if not form.is_valid():
+        return form, Filters()
+    data = form.cleaned_data
+    return form, Filters(round=data["round"], kind=data["kind"], unit=data["unit"])
+
+
+def _charts(board):
+    t = board.total
+    return {
+        "lights": charts.stacked_bar(
+            [
+                ("已完成", t.done, "green"),
+                ("按期推进", t.yellow, "yellow"),
+                ("超期", t.red, "red"),
+                ("长期坚持", t.blue, "blue"),
+            ]
+        ),
+        "statuses": charts.stacked_bar(
+            [
+                ("已完成", t.done, "green"),
+                ("推进中", t.in_progress, "yellow"),
+                ("未开始", t.planned, "grey"),
+                ("长期坚持", t.ongoing, "blue"),
+            ]
+        ),
+        "problems": charts.stacked_bar(
+            [("已销号", t.closed, "green"), ("未销号", t.problems - t.closed, "grey")]
+        ),
+        "gauge": charts.gauge(t.rate),
+        "league": charts.rate_bars(
+            [(unit.name, tally.rate, tally.red) for unit, tally in board.units[:LEAGUE_CHART_ROWS]]
+        ),
+    }
+
+
+@login_required
+def dashboard(request):
+    scope = get_scope_for_user(request)
+    form, filters = _filters(request, scope)
+    today = timezone.localdate()
+    board = build(scope, filters, today)
+    clocks = Paginator(board.clocks, CLOCKS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "oversight/dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "t": board.total,
+            "clocks": clocks,
+            "charts": _charts(board),
+            "today": today,
+            "office": scope.office,
+            "query": query.urlencode(),
+        },
+    )
