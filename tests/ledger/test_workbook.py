@@ -23,8 +23,19 @@ from zhenggai.ledger.workbook import (
 
 pytestmark = pytest.mark.django_db
 Term, Status = Measure.Term, Measure.Status
-HEADER = ["序号", "问题类别", "具体问题", "整改措施", "责任领导", "责任部门", "责任人",
-          "完成时限", "整改状态", "整改进展", "佐证材料"]
+HEADER = [
+    "序号",
+    "问题类别",
+    "具体问题",
+    "整改措施",
+    "责任领导",
+    "责任部门",
+    "责任人",
+    "完成时限",
+    "整改状态",
+    "整改进展",
+    "佐证材料",
+]
 
 
 def opened(data: bytes):
@@ -35,11 +46,24 @@ def rich_ledger(unit) -> Inspection:
     """Own measures under a category, sub-problems, every term and a formula-like text."""
     inspection = make_ledger(unit, categories=2, problems=2, measures=2)
     category = Problem.objects.filter(inspection=inspection, parent=None).first()
-    Measure.objects.create(problem=category, position=0, text="=HYPERLINK(\"x\")",
-                           leader="+张三", department="@办公室", owner="-李四",
-                           term=Term.IMMEDIATE, status=Status.DONE)
-    Measure.objects.create(problem=category, position=1, text="建立长效机制",
-                           term=Term.ONGOING, due=dt.date(2026, 12, 31), status=Status.ONGOING)
+    Measure.objects.create(
+        problem=category,
+        position=0,
+        text='=HYPERLINK("x")',
+        leader="+张三",
+        department="@办公室",
+        owner="-李四",
+        term=Term.IMMEDIATE,
+        status=Status.DONE,
+    )
+    Measure.objects.create(
+        problem=category,
+        position=1,
+        text="建立长效机制",
+        term=Term.ONGOING,
+        due=dt.date(2026, 12, 31),
+        status=Status.ONGOING,
+    )
     return inspection
 
 
@@ -53,8 +77,19 @@ def tree_of(inspection: Inspection) -> list:
     for m in measures.order_by("problem_id", "position", "id"):
         # The order under each problem counts, not the stored position numbers.
         order[m.problem_id] = order.get(m.problem_id, 0) + 1
-        rows.append((m.problem.title, order[m.problem_id], m.text, m.leader, m.department,
-                     m.owner, m.term, m.due, m.status))
+        rows.append(
+            (
+                m.problem.title,
+                order[m.problem_id],
+                m.text,
+                m.leader,
+                m.department,
+                m.owner,
+                m.term,
+                m.due,
+                m.status,
+            )
+        )
     return sorted(rows, key=repr)
 
 
@@ -99,15 +134,17 @@ def test_it_escapes_cells_that_start_like_a_formula(units):
         cell = sheet[ref]
         assert cell.data_type == "s" and cell.quotePrefix, ref
     assert not sheet["D6"].quotePrefix
-    raw = zipfile.ZipFile(io.BytesIO(export_inspection(rich_ledger(units["B"])))).read(
-        "xl/worksheets/sheet1.xml").decode()
+    raw = (
+        zipfile.ZipFile(io.BytesIO(export_inspection(rich_ledger(units["B"]))))
+        .read("xl/worksheets/sheet1.xml")
+        .decode()
+    )
     assert "<f>" not in raw
 
 
 def test_it_keeps_withheld_items_out_of_the_public_version(units):
     inspection = make_ledger(units["A"])
-    Measure.objects.filter(text="措施0-0-0").update(withhold_reason="case",
-                                                  withhold_approver="王")
+    Measure.objects.filter(text="措施0-0-0").update(withhold_reason="case", withhold_approver="王")
     public = opened(export_inspection(inspection))["整改台账"]
     internal = opened(export_inspection(inspection, internal=True))["整改台账"]
     assert "措施0-0-0" not in [c.value for c in public["D"]]
@@ -154,8 +191,10 @@ def test_it_exports_a_round_with_a_unit_column(units):
 
 def test_it_round_trips_a_ledger_through_the_workbook(units):
     inspection = rich_ledger(units["A"])
-    expected, fields = tree_of(inspection), (inspection.round, inspection.group,
-                                             inspection.feedback_date)
+    expected, fields = (
+        tree_of(inspection),
+        (inspection.round, inspection.group, inspection.feedback_date),
+    )
     data = export_inspection(inspection, internal=True)
     Inspection.objects.all().delete()
     Unit.objects.filter(name="甲单位下属站").delete()
@@ -188,7 +227,9 @@ FEEDBACK = "反馈日期：2022年2月9日"
 
 def test_it_reads_merged_cells_title_rows_and_other_column_names(units):
     rows = [
-        ["某单位巡察整改台账"], [f"轮次：一届区委第二轮巡察　{FEEDBACK}"], [],
+        ["某单位巡察整改台账"],
+        [f"轮次：一届区委第二轮巡察　{FEEDBACK}"],
+        [],
         ["存在问题", "类别", "整改目标", "时限", "牵头领导", "责任单位", "整改责任人", "状态"],
         ["问题甲", "方面一", "措施一", "2022年6月底", "张", "办公室", "李", "已办结"],
         [None, None, "措施二", "6月30日前", "张", "办公室", "李", "正在整改"],
@@ -202,21 +243,40 @@ def test_it_reads_merged_cells_title_rows_and_other_column_names(units):
     assert [p.title for p in first.problems] == ["问题甲", "问题乙"]
     one, two = first.problems[0].measures
     assert (one.due, one.status, one.leader, one.department, one.owner) == (
-        dt.date(2022, 6, 30), Status.DONE, "张", "办公室", "李")
+        dt.date(2022, 6, 30),
+        Status.DONE,
+        "张",
+        "办公室",
+        "李",
+    )
     assert (two.due, two.status) == (dt.date(2022, 6, 30), Status.IN_PROGRESS)
     assert first.problems[1].measures[0].term == Term.ONGOING
     assert first.problems[1].measures[0].status == Status.ONGOING
     assert second.problems[0].measures[0].term == Term.IMMEDIATE
 
 
-@pytest.mark.parametrize("header,field", [
-    ("整改责任人", "owner"), ("牵头领导", "leader"), ("责任单位", "department"),
-    ("时限", "due"), ("完成时间", "due"), ("整改时限", "due"), ("问题", "problem"),
-    ("存在问题", "problem"), ("整改措施", "measure"), ("措施", "measure"),
-    ("整改目标", "goal"), ("责任领导\n（签字）", "leader"), ("完成时限(年月日)", "due"),
-    ("问题类别", "category"), ("整改进展情况", "progress"), ("佐证材料", "evidence"),
-    ("备注", None),
-])
+@pytest.mark.parametrize(
+    "header,field",
+    [
+        ("整改责任人", "owner"),
+        ("牵头领导", "leader"),
+        ("责任单位", "department"),
+        ("时限", "due"),
+        ("完成时间", "due"),
+        ("整改时限", "due"),
+        ("问题", "problem"),
+        ("存在问题", "problem"),
+        ("整改措施", "measure"),
+        ("措施", "measure"),
+        ("整改目标", "goal"),
+        ("责任领导\n（签字）", "leader"),
+        ("完成时限(年月日)", "due"),
+        ("问题类别", "category"),
+        ("整改进展情况", "progress"),
+        ("佐证材料", "evidence"),
+        ("备注", None),
+    ],
+)
 def test_it_knows_header_names(header, field):
     assert workbook_read.header_field(header) == field
 
@@ -224,24 +284,27 @@ def test_it_knows_header_names(header, field):
 FB = dt.date(2022, 2, 9)
 
 
-@pytest.mark.parametrize("value,term,due", [
-    ("2022年6月底", Term.DEADLINE, dt.date(2022, 6, 30)),
-    ("2022年6月", Term.DEADLINE, dt.date(2022, 6, 30)),
-    ("6月30日前", Term.DEADLINE, dt.date(2022, 6, 30)),
-    ("1月15日", Term.DEADLINE, dt.date(2023, 1, 15)),
-    ("2022.6.30", Term.DEADLINE, dt.date(2022, 6, 30)),
-    ("2022-06-30", Term.DEADLINE, dt.date(2022, 6, 30)),
-    ("２０２２年６月３０日", Term.DEADLINE, dt.date(2022, 6, 30)),
-    ("2022年底", Term.DEADLINE, dt.date(2022, 12, 31)),
-    ("3个月内", Term.DEADLINE, dt.date(2022, 5, 9)),
-    (44742, Term.DEADLINE, dt.date(2022, 6, 30)),
-    (dt.datetime(2022, 6, 30), Term.DEADLINE, dt.date(2022, 6, 30)),
-    ("长期坚持", Term.ONGOING, None),
-    ("立行立改", Term.IMMEDIATE, None),
-    ("立行立改并长期坚持", Term.ONGOING, None),
-    ("立行立改（2022年3月31日）", Term.IMMEDIATE, dt.date(2022, 3, 31)),
-    ("", Term.DEADLINE, None),
-])
+@pytest.mark.parametrize(
+    "value,term,due",
+    [
+        ("2022年6月底", Term.DEADLINE, dt.date(2022, 6, 30)),
+        ("2022年6月", Term.DEADLINE, dt.date(2022, 6, 30)),
+        ("6月30日前", Term.DEADLINE, dt.date(2022, 6, 30)),
+        ("1月15日", Term.DEADLINE, dt.date(2023, 1, 15)),
+        ("2022.6.30", Term.DEADLINE, dt.date(2022, 6, 30)),
+        ("2022-06-30", Term.DEADLINE, dt.date(2022, 6, 30)),
+        ("２０２２年６月３０日", Term.DEADLINE, dt.date(2022, 6, 30)),
+        ("2022年底", Term.DEADLINE, dt.date(2022, 12, 31)),
+        ("3个月内", Term.DEADLINE, dt.date(2022, 5, 9)),
+        (44742, Term.DEADLINE, dt.date(2022, 6, 30)),
+        (dt.datetime(2022, 6, 30), Term.DEADLINE, dt.date(2022, 6, 30)),
+        ("长期坚持", Term.ONGOING, None),
+        ("立行立改", Term.IMMEDIATE, None),
+        ("立行立改并长期坚持", Term.ONGOING, None),
+        ("立行立改（2022年3月31日）", Term.IMMEDIATE, dt.date(2022, 3, 31)),
+        ("", Term.DEADLINE, None),
+    ],
+)
 def test_it_reads_deadlines_as_people_write_them(value, term, due):
     assert parse_due(value, FB) == (term, due)
 
@@ -252,13 +315,25 @@ def test_it_refuses_unreadable_deadlines(value):
         parse_due(value, FB)
 
 
-@pytest.mark.parametrize("value,status", [
-    ("已完成", Status.DONE), ("完成", Status.DONE), ("已整改", Status.DONE),
-    ("已办结", Status.DONE), ("推进中", Status.IN_PROGRESS), ("正在整改", Status.IN_PROGRESS),
-    ("整改中", Status.IN_PROGRESS), ("未完成", Status.IN_PROGRESS), ("基本完成", Status.IN_PROGRESS),
-    ("未开始", Status.PLANNED), ("长期坚持", Status.ONGOING), ("持续整改", Status.ONGOING),
-    ("？", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "value,status",
+    [
+        ("已完成", Status.DONE),
+        ("完成", Status.DONE),
+        ("已整改", Status.DONE),
+        ("已办结", Status.DONE),
+        ("推进中", Status.IN_PROGRESS),
+        ("正在整改", Status.IN_PROGRESS),
+        ("整改中", Status.IN_PROGRESS),
+        ("未完成", Status.IN_PROGRESS),
+        ("基本完成", Status.IN_PROGRESS),
+        ("未开始", Status.PLANNED),
+        ("长期坚持", Status.ONGOING),
+        ("持续整改", Status.ONGOING),
+        ("？", None),
+        ("", None),
+    ],
+)
 def test_it_reads_statuses_in_words(value, status):
     assert parse_status(value) == status
 
@@ -307,11 +382,14 @@ def test_it_refuses_a_sheet_without_a_header():
         read_workbook(sheet_bytes([["姓名", "电话"], ["张三", "123"]]), "名单.xlsx")
 
 
-@pytest.mark.parametrize("row,words", [
-    (["类别甲", "问题甲", None, "2022年6月"], "第3行：有问题“问题甲”但没有整改措施"),
-    (["类别甲", "问题甲", "措施", "下半年"], "第3行“完成时限”列：无法识别的日期“下半年”"),
-    (["类别甲", "问题甲", "措施", "2022年13月1日"], "第3行“完成时限”列：日期"),
-])
+@pytest.mark.parametrize(
+    "row,words",
+    [
+        (["类别甲", "问题甲", None, "2022年6月"], "第3行：有问题“问题甲”但没有整改措施"),
+        (["类别甲", "问题甲", "措施", "下半年"], "第3行“完成时限”列：无法识别的日期“下半年”"),
+        (["类别甲", "问题甲", "措施", "2022年13月1日"], "第3行“完成时限”列：日期"),
+    ],
+)
 def test_it_names_sheet_row_and_column_of_bad_rows(row, words):
     rows = [[FEEDBACK], HEAD, row]
     draft = read_workbook(sheet_bytes(rows), "台账.xlsx")

@@ -26,7 +26,8 @@ def run_import(args) -> int:
             print(f"提示：……另有 {draft.more_warnings} 条提示未列出。")
         if not draft.feedback_date and draft.reported_on and not draft.errors:
             draft.feedback_date = draft.reported_on
-            print(f"提示：文件未写明反馈日期，按落款日期 {cn_date(draft.reported_on)} 记为反馈日期。")
+            day = cn_date(draft.reported_on)
+            print(f"提示：文件未写明反馈日期，按落款日期 {day} 记为反馈日期。")
         inspection = commit_draft(draft, args.unit, actor=None, progress=_say)
     except LedgerError as exc:
         _say(f"错误：{exc}")

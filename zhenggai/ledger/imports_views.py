@@ -64,7 +64,9 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         name = PurePath(upload.name or "").name
         if PurePath(name).suffix.lower() not in SUFFIXES:
-            raise forms.ValidationError(f"不支持的文件类型：{name}。请上传 .xlsx、.txt、.html 或 .docx 文件。")
+            raise forms.ValidationError(
+                f"不支持的文件类型：{name}。请上传 .xlsx、.txt、.html 或 .docx 文件。"
+            )
         if upload.size > MAX_FILE:
             raise forms.ValidationError(f"文件超过 {MAX_FILE // 1024 // 1024} MB，请拆分后导入。")
         return upload
@@ -74,8 +76,12 @@ class ImportForm(CleanForm):
     """The inspection fields of the preview, correctable before saving."""
 
     unit = forms.ModelChoiceField(label="被巡察单位", queryset=Unit.objects.none(), required=False)
-    new_unit = forms.CharField(label="新建单位", max_length=100, required=False,
-                               help_text="仅巡察办可新建单位；填写后忽略上面的选择")
+    new_unit = forms.CharField(
+        label="新建单位",
+        max_length=100,
+        required=False,
+        help_text="仅巡察办可新建单位；填写后忽略上面的选择",
+    )
     kind = forms.ChoiceField(label="类型", choices=Inspection.Kind.choices)
     round = forms.CharField(label="轮次", max_length=100)
     group = forms.CharField(label="巡察组", max_length=100, required=False)
@@ -115,7 +121,8 @@ def _store(request, upload) -> str:
         for chunk in upload.chunks():
             fh.write(chunk)
     request.session[SESSION_KEY] = {
-        **request.session.get(SESSION_KEY, {}), token: PurePath(upload.name).name
+        **request.session.get(SESSION_KEY, {}),
+        token: PurePath(upload.name).name,
     }
     return token
 
@@ -160,8 +167,14 @@ def import_upload(request):
 
 
 def _initial(draft: LedgerDraft, units, office: bool) -> dict:
-    initial = {"kind": draft.kind, "round": draft.round, "group": draft.group,
-               "start": draft.start, "end": draft.end, "feedback_date": draft.feedback_date}
+    initial = {
+        "kind": draft.kind,
+        "round": draft.round,
+        "group": draft.group,
+        "start": draft.start,
+        "end": draft.end,
+        "feedback_date": draft.feedback_date,
+    }
     unit = units.filter(name=draft.unit_name).first() if draft.unit_name else None
     if unit is None and units.count() == 1:
         unit = units.first()
@@ -178,18 +191,27 @@ def import_preview(request, token):
     path, name = _load(request, token)
     data = path.read_bytes()
     draft = draft_from_file(data, name)
-    form = ImportForm(request.POST or None, units=units, office=office,
-                      initial=_initial(draft, units, office))
+    form = ImportForm(
+        request.POST or None, units=units, office=office, initial=_initial(draft, units, office)
+    )
     if request.method == "POST" and form.is_valid():
         inspection = _commit(request, form, data, name)
         if inspection:
             _forget(request, token, path)
             messages.success(request, f"已导入“{name}”。")
             return redirect("ledger:inspection-detail", inspection.pk)
-    return render(request, "ledger/import_preview.html", {
-        "form": form, "draft": draft, "name": name, "counts": draft.counts(),
-        "tree": preview_tree(draft), "limit": PREVIEW_MEASURES,
-    })
+    return render(
+        request,
+        "ledger/import_preview.html",
+        {
+            "form": form,
+            "draft": draft,
+            "name": name,
+            "counts": draft.counts(),
+            "tree": preview_tree(draft),
+            "limit": PREVIEW_MEASURES,
+        },
+    )
 
 
 def _commit(request, form, data: bytes, name: str) -> Inspection | None:
@@ -250,10 +272,11 @@ def _office_only(request) -> None:
 @login_required
 def round_list(request):
     _office_only(request)
-    rounds = (Inspection.objects.values("round")
-              .annotate(units=Count("unit", distinct=True),
-                        measures=Count("problems__measures"))
-              .order_by("round"))
+    rounds = (
+        Inspection.objects.values("round")
+        .annotate(units=Count("unit", distinct=True), measures=Count("problems__measures"))
+        .order_by("round")
+    )
     return render(request, "ledger/import_rounds.html", {"rounds": rounds})
 
 
