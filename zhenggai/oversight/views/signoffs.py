@@ -71,7 +71,7 @@ def signoff_list(request, pk):
 def signoff_apply(request, pk):
     problem, _ = get_problem_for_user(request, pk, edit=True)
     measures = services.measures_under(problem).order_by("problem__position", "position", "id")
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.apply_signoff(problem, actor=request.user, note=form.cleaned_data["note"])
