@@ -35,14 +35,7 @@ def publish_notice(
     """Freeze the (possibly edited) text as the next version of the inspection's notice."""
     # Serialises two publications of one inspection: versions stay gapless and unique.
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
-    if not Measure.objects.filter(problem__inspection=inspection).exists():
-        raise DisclosureError(
-            "本次巡察的台账中还没有任何整改措施，通报无从写起；"
-            "请先在台账中登记问题和整改措施，再发布通报。"
-        )
-    text = normalise_text(text)
-    if not text:
-        raise DisclosureError("通报正文为空，不能发布。")
+    text = _publishable(inspection, text)
     previous = (
         PublishedNotice.objects.filter(inspection=inspection, audience=audience)
         .order_by("-version")
@@ -74,6 +67,19 @@ def publish_notice(
         replaces=previous.pk if previous else None,
     )
     return notice
+
+
+def _publishable(inspection: Inspection, text: str) -> str:
+    """The text to freeze, or a DisclosureError saying why there is nothing to publish."""
+    if not Measure.objects.filter(problem__inspection=inspection).exists():
+        raise DisclosureError(
+            "本次巡察的台账中还没有任何整改措施，通报无从写起；"
+            "请先在台账中登记问题和整改措施，再发布通报。"
+        )
+    text = normalise_text(text)
+    if not text:
+        raise DisclosureError("通报正文为空，不能发布。")
+    return text
 
 
 @transaction.atomic
