@@ -1,0 +1,183 @@
+"""The ledger workbook at 100,000 measures: export time and memory, import time.
+
+    python bench/workbook.py                    # SQLite in a temporary data folder
+    ZHENGGAI_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/zhenggai_bench \
+        python bench/workbook.py
+
+Printed, not asserted. Targets: export under 15 s with memory flat in the row count,
+import (validation and the write in one transaction) under 30 s. On PostgreSQL the
+named database is emptied first. Also times the libraries that were not chosen.
+"""
+
+import datetime as dt
+import io
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("ZHENGGAI_DATA", tempfile.mkdtemp(prefix="zhenggai-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenggai.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from zhenggai.accounts.models import Unit  # noqa: E402
+from zhenggai.ledger.draft import commit_draft  # noqa: E402
+from zhenggai.ledger.models import Inspection, Measure, Problem, Progress  # noqa: E402
+from zhenggai.ledger.workbook import read_workbook, write_inspection  # noqa: E402
+
+FEEDBACK = dt.date(2026, 3, 1)
+STATUSES = list(Measure.Status)
+
+
+def build(measures: int) -> Inspection:
+    """20 categories × 50 problems, measures spread evenly, realistic text lengths."""
+    unit = Unit.objects.create(name=f"基准单位{measures}")
+    inspection = Inspection.objects.create(
+        unit=unit, round="一届区委第二轮巡察", group="区委第一巡察组", feedback_date=FEEDBACK
+    )
+    categories = Problem.objects.bulk_create(
+        Problem(inspection=inspection, position=c, title=f"关于落实主体责任不够到位问题{c}")
+        for c in range(20)
+    )
+    problems = Problem.objects.bulk_create(
+        Problem(
+            inspection=inspection,
+            parent=cat,
+            position=p,
+            title=f"党组理论学习中心组学习制度执行不严格，学习计划落实不到位{p}",
+        )
+        for cat in categories
+        for p in range(50)
+    )
+    per = measures // len(problems)
+    batch = [
+        Measure(
+            problem=problem,
+            position=m,
+            leader="张某某",
+            department="办公室",
+            owner="李某",
+            text=f"制定并严格执行年度学习计划，每月至少召开1次中心组学习会，建立学习台账第{m}项",
+            due=FEEDBACK + dt.timedelta(days=30 + m % 300),
+            status=STATUSES[m % 4],
+            term=Measure.Term.ONGOING if m % 4 == 3 else Measure.Term.DEADLINE,
+        )
+        for problem in problems
+        for m in range(per)
+    ]
+    Measure.objects.bulk_create(batch, batch_size=5000)
+    first = Measure.objects.filter(problem__inspection=inspection)[:1000]
+    Progress.objects.bulk_create(Progress(measure=m, text="已召开专题会议研究部署") for m in first)
+    return inspection
+
+
+def export(inspection: Inspection, trace: bool) -> tuple[float, int, int]:
+    """(seconds, peak bytes traced or 0, file size), writing to a temporary file."""
+    with tempfile.TemporaryFile() as out:
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        write_inspection(out, inspection, internal=True)
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] if trace else 0
+        tracemalloc.stop()
+        return seconds, peak, out.tell()
+
+
+def import_(data: bytes, unit: str) -> tuple[float, float]:
+    started = time.perf_counter()
+    draft = read_workbook(data, "台账.xlsx")
+    read = time.perf_counter() - started
+    assert not draft.errors, draft.errors[:3]
+    started = time.perf_counter()
+    commit_draft(draft, unit, actor=None)
+    return read, time.perf_counter() - started
+
+
+def compare_libraries(rows: int = 100_000) -> None:
+    """Plain rows through the writers and readers that were candidates."""
+    import openpyxl
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    row = ["一", "类别", "问题", "措施" * 20, "张", "办公室", "李", "2026年6月30日", "推进中"]
+    started = time.perf_counter()
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    sheet = book.add_worksheet()
+    for r in range(rows):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    book.close()
+    xw = time.perf_counter() - started
+    started = time.perf_counter()
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for _ in range(rows):
+        sheet.append(row)
+    book.save(io.BytesIO())
+    ox = time.perf_counter() - started
+    data = out.getvalue()
+    started = time.perf_counter()
+    count = sum(
+        1
+        for _ in CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).iter_rows()
+    )
+    cal = time.perf_counter() - started
+    started = time.perf_counter()
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    count2 = sum(1 for _ in book.active.iter_rows(values_only=True))
+    opr = time.perf_counter() - started
+    assert count == count2 == rows
+    print(
+        f"libraries, {rows:,} plain rows: write XlsxWriter(constant_memory) {xw:.2f} s, "
+        f"openpyxl(write_only) {ox:.2f} s ({ox / xw:.1f}×); read calamine {cal:.2f} s, "
+        f"openpyxl(read_only) {opr:.2f} s ({opr / cal:.1f}×)"
+    )
+
+
+def main() -> None:
+    if connection.vendor != "sqlite":
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    print(f"database: {connection.vendor}")
+    results = {}
+    for n in (10_000, 100_000):
+        inspection = build(n)
+        seconds, _, size = export(inspection, trace=False)
+        _, peak, _ = export(inspection, trace=True)
+        with tempfile.TemporaryFile() as out:
+            write_inspection(out, inspection, internal=True)
+            out.seek(0)
+            data = out.read()
+        read, write = import_(data, f"导入单位{n}")
+        results[n] = (seconds, peak, read, write)
+        print(
+            f"{n:>7,} measures: export {seconds:.2f} s ({size / 1e6:.1f} MB file), "
+            f"peak traced memory {peak / 1e6:.1f} MB; import: read+validate {read:.2f} s, "
+            f"write {write:.2f} s, total {read + write:.2f} s"
+        )
+    small, large = results[10_000], results[100_000]
+    print(
+        f"ratios 100k/10k: export time {large[0] / small[0]:.1f}×, "
+        f"peak memory {large[1] / small[1]:.2f}×, import time "
+        f"{(large[2] + large[3]) / (small[2] + small[3]):.1f}×"
+    )
+    print(
+        f"targets at 100k: export {large[0]:.1f} s / 15 s, import "
+        f"{large[2] + large[3]:.1f} s / 30 s"
+    )
+    compare_libraries()
+
+
+if __name__ == "__main__":
+    main()
