@@ -239,3 +239,17 @@ def test_the_comment_form_needs_a_csrf_token(notice_a):
         client.post(url, {"content": "意见", "csrfmiddlewaretoken": str(token)}).status_code == 302
     )
     assert Comment.objects.count() == 1
+
+
+def test_the_comment_list_narrows_to_a_unit_and_to_open_comments(login, cast, comment_a, ledger_b):
+    notice_b = publish_notice(ledger_b, actor=cast["dave"], text=TEXT.replace("甲", "乙"))
+    add_comment(notice_b, actor=None, content="乙单位的意见")
+    client = login("olivia")
+    url = reverse("disclosure:comment-list")
+    assert len(client.get(url).context["page"].object_list) == 2
+    only_b = client.get(url, {"unit": ledger_b.unit_id}).context["page"].object_list
+    assert [c.content for c in only_b] == ["乙单位的意见"]
+    Comment.objects.filter(pk=comment_a.pk).update(handled=True)
+    still_open = client.get(url, {"open": "1"}).context["page"].object_list
+    assert [c.content for c in still_open] == ["乙单位的意见"]
+    assert login("alice").get(url, {"unit": ledger_b.unit_id}).context["page"].paginator.count == 0

@@ -187,14 +187,14 @@ def comment_list(request):
         "notice__inspection__unit", "replied_by"
     )
     unit = request.GET.get("unit", "")
-    if unit.isdigit():
+    unit = unit if unit.isdigit() else ""
+    if unit:
         comments = comments.filter(notice__inspection__unit=unit)
     if request.GET.get("open"):
         comments = comments.filter(handled=False)
     page = Paginator(comments, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "disclosure/comments.html", {"page": page, "notice": None, "can_answer": False}
-    )
+    context = {"page": page, "notice": None, "can_answer": False, "unit": unit}
+    return render(request, "disclosure/comments.html", context)
 
 
 @login_required
