@@ -118,8 +118,8 @@ def test_it_asserts_the_query_count_of_the_office_dashboard(
 ):
     client = login("olivia")
     # session, user, memberships, rounds, measures, problems, sign-offs, inspections,
-    # overdue, due soon, orders, pending sign-offs, order counts, units of the filter.
+    # overdue, due soon, their owners, orders, pending sign-offs, order counts, units.
     for times in (1, 5):
         _grow(units, times)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             client.get(reverse("oversight:dashboard"))

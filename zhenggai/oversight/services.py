@@ -59,7 +59,7 @@ def evidence_list(measures) -> list[dict]:
 def apply_signoff(problem: Problem, *, actor, note: str = "") -> SignOff:
     """An editor of the unit applies to close a problem whose measures are all finished."""
     problem = (
-        Problem.objects.select_for_update()
+        Problem.objects.select_for_update(of=("self",))
         .select_related("parent", "inspection")
         .get(pk=problem.pk)
     )
@@ -86,7 +86,7 @@ def apply_signoff(problem: Problem, *, actor, note: str = "") -> SignOff:
 
 def _pending(signoff: SignOff) -> SignOff:
     locked = (
-        SignOff.objects.select_for_update()
+        SignOff.objects.select_for_update(of=("self",))
         .select_related("problem__inspection", "problem__parent")
         .get(pk=signoff.pk)
     )
