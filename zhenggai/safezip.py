@@ -18,17 +18,24 @@ class UnsafeZip(ValueError):
     """An archive that would take too much memory or time to unpack."""
 
 
-def check_zip(data: bytes, *, max_total: int = MAX_TOTAL) -> None:
-    """Raise UnsafeZip (Chinese message) or zipfile.BadZipFile; return if it is safe."""
+def check_zip(
+    data: bytes,
+    *,
+    max_total: int = MAX_TOTAL,
+    max_ratio: int = MAX_RATIO,
+    max_entries: int = MAX_ENTRIES,
+) -> list[zipfile.ZipInfo]:
+    """The entries of a safe archive; UnsafeZip (Chinese message) or BadZipFile if not."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         entries = archive.infolist()
-        if len(entries) > MAX_ENTRIES:
-            raise UnsafeZip(f"压缩包内文件过多（{len(entries)} 个）")
+        if len(entries) > max_entries:
+            raise UnsafeZip(f"压缩包内文件过多（{len(entries)} 个），疑似压缩炸弹")
         total = sum(info.file_size for info in entries)
         if total > max_total:
-            raise UnsafeZip(f"解压后过大（{total // (1024 * 1024)} MB）")
+            raise UnsafeZip(f"解压后过大（{total // (1024 * 1024)} MB），疑似压缩炸弹")
         for info in entries:
-            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(
+            if info.file_size > 1024 * 1024 and info.file_size > max_ratio * max(
                 info.compress_size, 1
             ):
                 raise UnsafeZip(f"压缩比异常（{info.filename}），疑似压缩炸弹")
+    return entries

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 
 from python_calamine import CalamineWorkbook
 
+from zhenggai.safezip import UnsafeZip, check_zip
+
 from .draft import (
     DraftCategory,
     DraftMeasure,
@@ -32,9 +34,10 @@ Term, Status = Measure.Term, Measure.Status
 
 MAX_FILE = 64 * 1024 * 1024
 MAX_UNPACKED = 1024 * 1024 * 1024
-MAX_ENTRIES = 2000
 # Spreadsheet XML compresses well, but not a thousandfold: beyond that it is a bomb.
 MAX_RATIO = 1000
+# A workbook has a few dozen parts; thousands means something else.
+MAX_ENTRIES = 2000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -59,13 +62,13 @@ def check_container(data: bytes, name: str) -> None:
     if not data.startswith(b"PK\x03\x04"):
         raise WorkbookError(f"“{name}”不是 Excel 工作簿（.xlsx）文件。")
     try:
-        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+        entries = check_zip(
+            data, max_total=MAX_UNPACKED, max_ratio=MAX_RATIO, max_entries=MAX_ENTRIES
+        )
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        if isinstance(exc, UnsafeZip):
+            raise WorkbookError(f"工作簿“{name}”已拒绝：{exc}。") from None
         raise WorkbookError(f"工作簿“{name}”已损坏，无法打开。") from None
-    unpacked = sum(e.file_size for e in entries)
-    ratio = max((e.file_size / max(e.compress_size, 1) for e in entries), default=0)
-    if len(entries) > MAX_ENTRIES or unpacked > MAX_UNPACKED or ratio > MAX_RATIO:
-        raise WorkbookError(f"工作簿“{name}”解压后过大或结构异常（疑似压缩炸弹），已拒绝。")
     if not any(e.filename == "xl/workbook.xml" for e in entries):
         raise WorkbookError(f"“{name}”不是 Excel 工作簿（.xlsx）文件。")
 
