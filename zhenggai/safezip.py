@@ -26,16 +26,18 @@ def check_zip(
     max_entries: int = MAX_ENTRIES,
 ) -> list[zipfile.ZipInfo]:
     """The entries of a safe archive; UnsafeZip (Chinese message) or BadZipFile if not."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = archive.infolist()
-        if len(entries) > max_entries:
-            raise UnsafeZip(f"压缩包内文件过多（{len(entries)} 个），疑似压缩炸弹")
-        total = sum(info.file_size for info in entries)
-        if total > max_total:
-            raise UnsafeZip(f"解压后过大（{total // (1024 * 1024)} MB），疑似压缩炸弹")
-        for info in entries:
-            if info.file_size > 1024 * 1024 and info.file_size > max_ratio * max(
-                info.compress_size, 1
-            ):
-                raise UnsafeZip(f"压缩比异常（{info.filename}），疑似压缩炸弹")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (NotImplementedError, RuntimeError, EOFError, OSError) as exc:
+        # A damaged header can name a compression method or a version zipfile lacks.
+        raise zipfile.BadZipFile(str(exc)) from exc
+    if len(entries) > max_entries:
+        raise UnsafeZip(f"压缩包内文件过多（{len(entries)} 个），疑似压缩炸弹")
+    total = sum(info.file_size for info in entries)
+    if total > max_total:
+        raise UnsafeZip(f"解压后过大（{total // (1024 * 1024)} MB），疑似压缩炸弹")
+    for info in entries:
+        if info.file_size > 1024 * 1024 and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise UnsafeZip(f"压缩比异常（{info.filename}），疑似压缩炸弹")
     return entries
