@@ -60,12 +60,9 @@ def configure() -> str:
 
 def build_structure(n_measures: int, n_units: int):
     """Units, an office user, inspections and problems through the ORM (small tables)."""
-    import datetime as dt
-
     from django.contrib.auth import get_user_model
 
     from zhenggai.accounts.models import Membership, Unit
-    from zhenggai.ledger.models import Inspection, Problem
 
     root = Unit.objects.create(name="区委")
     office_unit = Unit.objects.create(name="巡察办", parent=root)
@@ -74,12 +71,20 @@ def build_structure(n_measures: int, n_units: int):
     Membership.objects.create(
         user=office, unit=office_unit, role=Membership.Role.OFFICE, covers_subunits=True
     )
-    count = max(1, n_measures // MEASURES_PER_INSPECTION)
+    inspections = create_inspections(max(1, n_measures // MEASURES_PER_INSPECTION), units)
+    return office, inspections, create_problems(inspections)
+
+
+def create_inspections(count: int, units):
+    import datetime as dt
+
+    from zhenggai.ledger.models import Inspection
+
     kinds = [k for k, _ in Inspection.Kind.choices]
     start = dt.date(2025, 1, 1)
     inspections = Inspection.objects.bulk_create(
         Inspection(
-            unit=units[i % n_units],
+            unit=units[i % len(units)],
             round=f"第{i % 4 + 1}轮巡察",
             kind=kinds[i % 3],
             feedback_date=start + dt.timedelta(days=i % 600),
@@ -87,6 +92,13 @@ def build_structure(n_measures: int, n_units: int):
         )
         for i in range(count)
     )
+    return inspections
+
+
+def create_problems(inspections):
+    """Categories and their specific problems; the specific ones, where measures go."""
+    from zhenggai.ledger.models import Problem
+
     cats, subs = PROBLEMS_PER_INSPECTION
     categories = Problem.objects.bulk_create(
         Problem(inspection=insp, position=c, title=f"问题类别{c}")
@@ -98,7 +110,7 @@ def build_structure(n_measures: int, n_units: int):
         for cat in categories
         for s in range(subs)
     )
-    return office, inspections, leaves
+    return leaves
 
 
 def insert_measures(vendor: str, n: int, leaves) -> None:

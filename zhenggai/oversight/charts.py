@@ -70,42 +70,37 @@ def gauge(rate: float, *, label: str = "完成率") -> SafeString:
     )
 
 
+BAR_ROW = (
+    '<text x="0" y="{text_y}" font-size="12">{label}</text>'
+    '<rect x="{x}" y="{y}" width="{track}" height="14" fill="{track_colour}"/>'
+    '<rect x="{x}" y="{y}" width="{w}" height="14" fill="{colour}"/>'
+    '<text x="{after}" y="{text_y}" font-size="12">{rate}%　超期 {overdue}</text>'
+)
+
+
 def rate_bars(rows: list[tuple[str, float, int]], *, width: int = 640) -> SafeString:
     """Horizontal bars of completion rate per unit; the overdue count is written after."""
     label_w, row_h = 160, 22
     bar_w = width - label_w - 120
-    parts = []
-    for index, (label, rate, overdue) in enumerate(rows):
-        y = index * row_h
-        w = bar_w * max(0.0, min(rate, 100.0)) / 100
-        colour = COLOURS["red"] if overdue else COLOURS["green"]
-        parts.append(
-            (
-                y + 15,
-                label[:12],
-                label_w,
-                y + 4,
-                bar_w,
-                COLOURS["track"],
-                label_w,
-                y + 4,
-                f"{w:.1f}",
-                colour,
-                label_w + bar_w + 6,
-                y + 15,
-                rate,
-                overdue,
-            )
-        )
     body = format_html_join(
         "",
+        BAR_ROW,
         (
-            '<text x="0" y="{}" font-size="12">{}</text>'
-            '<rect x="{}" y="{}" width="{}" height="14" fill="{}"/>'
-            '<rect x="{}" y="{}" width="{}" height="14" fill="{}"/>'
-            '<text x="{}" y="{}" font-size="12">{}%　超期 {}</text>'
+            {
+                "text_y": index * row_h + 15,
+                "label": label[:12],
+                "x": label_w,
+                "y": index * row_h + 4,
+                "track": bar_w,
+                "track_colour": COLOURS["track"],
+                "w": f"{bar_w * max(0.0, min(rate, 100.0)) / 100:.1f}",
+                "colour": COLOURS["red"] if overdue else COLOURS["green"],
+                "after": label_w + bar_w + 6,
+                "rate": rate,
+                "overdue": overdue,
+            }
+            for index, (label, rate, overdue) in enumerate(rows)
         ),
-        parts,
     )
     height = max(row_h * len(rows), row_h)
     return format_html(

@@ -116,6 +116,19 @@ def _leaf_problems(inspections):
     )
 
 
+def _measures_by_unit(inspections) -> dict[str, dict]:
+    rows = (
+        Measure.objects.filter(problem__inspection__in=inspections)
+        .values("problem__inspection__unit__name")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status=Measure.Status.DONE)),
+            ongoing=Count("id", filter=Q(status=Measure.Status.ONGOING)),
+        )
+    )
+    return {row["problem__inspection__unit__name"]: row for row in rows}
+
+
 def round_summary(round_name: str, inspections) -> RoundSummary:
     """Problems rectified (closed, or every measure finished) and measures, per unit."""
     summary = RoundSummary(round_name)
@@ -131,16 +144,7 @@ def round_summary(round_name: str, inspections) -> RoundSummary:
         )
         .order_by("inspection__unit__name")
     )
-    measures = {
-        row["problem__inspection__unit__name"]: row
-        for row in Measure.objects.filter(problem__inspection__in=inspections)
-        .values("problem__inspection__unit__name")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(status=Measure.Status.DONE)),
-            ongoing=Count("id", filter=Q(status=Measure.Status.ONGOING)),
-        )
-    }
+    measures = _measures_by_unit(inspections)
     for row in problems:
         m = measures.get(row["inspection__unit__name"], {})
         summary.per_unit.append(
