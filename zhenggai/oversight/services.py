@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -17,6 +17,8 @@ from .models import IndicatorRule, SignOff, SupervisionOrder
 from .statistics import match_rule
 
 FINISHED = [Measure.Status.DONE, Measure.Status.ONGOING]
+# Any constant (distinct from the audit chain's): serialises order numbering per year.
+ORDER_NUMBER_LOCK = 704232
 
 
 class OversightError(Exception):
@@ -170,17 +172,13 @@ def correct_signoff(signoff: SignOff, *, actor, note: str) -> SignOff:
 
 
 def _next_number(year: int) -> int:
-    # Locking the year's last order makes a second issuer wait on PostgreSQL; the
-    # unique constraint and the retry in issue_order catch the first order of a year.
-    last = (
-        SupervisionOrder.objects.select_for_update()
-        .filter(year=year)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    if last is None:
-        last = SupervisionOrder.objects.filter(year=year).aggregate(m=Max("number"))["m"]
+    """The year's next number, under a lock held until the issuing transaction ends."""
+    if connection.vendor == "postgresql":
+        # Row locks cannot guard a number not yet taken; a lock per year can. SQLite
+        # needs none: IMMEDIATE transactions already serialise writers.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ORDER_NUMBER_LOCK, year])
+    last = SupervisionOrder.objects.filter(year=year).aggregate(m=Max("number"))["m"]
     return (last or 0) + 1
 
 
@@ -194,6 +192,8 @@ def issue_order(
     if any(not unit.path or not p.inspection.unit.path.startswith(unit.path) for p in problems):
         raise OversightError("督办的问题须属于被督办单位（或其下级单位）。")
     year = (today or timezone.localdate()).year
+    # The unique constraint has the last word: a clash (a number written by another
+    # path) rolls back to the savepoint and takes the next number.
     for attempt in range(5):
         try:
             with transaction.atomic():
