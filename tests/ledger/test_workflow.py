@@ -104,6 +104,8 @@ def test_it_lets_the_owner_report_progress_with_evidence(login, ledger_a):
     assert evidence.sha256 == hashlib.sha256(content).hexdigest()
     assert ".." not in evidence.file.name and "会议" not in evidence.file.name
     assert sorted(str(f) for f in progress.figures.all()) == ["召开专题会议2次", "追回资金12.5万元"]
+    # Mapped to the office's indicators as entered, not only when the office re-applies.
+    assert sorted(progress.figures.values_list("indicator", flat=True)) == ["", "追回资金"]
     measure.refresh_from_db()
     assert measure.status == Measure.Status.IN_PROGRESS
     download = login("bob").get(reverse("ledger:evidence-download", args=[evidence.pk]))

@@ -511,6 +511,9 @@ def _flush(batch: list[tuple[Measure, DraftMeasure]], actor, reported_on: dt.dat
             for f in m.figures
         ]
         evidence += [Evidence(progress=report, reference=ref[:500]) for ref in m.evidence]
+    from zhenggai.oversight.statistics import name_indicators
+
+    name_indicators(figures)
     Figure.objects.bulk_create(figures)
     Evidence.objects.bulk_create(evidence)
     count = len(batch)

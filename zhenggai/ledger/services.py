@@ -281,10 +281,14 @@ def report_progress(
     progress = Progress.objects.create(
         measure=measure, author=actor, text=text, reported_on=reported_on
     )
-    Figure.objects.bulk_create(
+    from zhenggai.oversight.statistics import name_indicators
+
+    rows = [
         Figure(progress=progress, value=Decimal(str(value)), unit=unit, counts=counts)
         for value, unit, counts in figures
-    )
+    ]
+    name_indicators(rows)
+    Figure.objects.bulk_create(rows)
     stored: list[Evidence] = []
     try:
         for upload in files:

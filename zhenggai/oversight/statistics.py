@@ -49,6 +49,18 @@ def match_rule(rules, counts: str, unit: str):
     return None
 
 
+def name_indicators(figures: list) -> None:
+    """Map figures to the office's indicators as they are entered (one query)."""
+    if not figures:
+        return
+    from .models import IndicatorRule
+
+    rules = list(IndicatorRule.objects.all())
+    for figure in figures:
+        rule = match_rule(rules, figure.counts, figure.unit)
+        figure.indicator = rule.name if rule else ""
+
+
 @dataclass
 class Total:
     """An indicator's sum over the chosen inspections."""
