@@ -50,7 +50,7 @@ def notice_from_ledger(
     """The notice; the public version holds only what may be published, totals included."""
     ledger = _load(inspection, internal)
     unit = inspection.unit
-    sections = [_section(ledger, category, internal) for category in ledger.categories]
+    sections = [_section(ledger, category) for category in ledger.categories]
     notice = tree.Notice(
         kind="progress_notice",
         title=notice_title(inspection),
@@ -115,7 +115,7 @@ def _load_progress(ledger: _Ledger) -> None:
         ledger.progress[figure.progress_id].figure_rows.append(figure)
 
 
-def _section(ledger: _Ledger, category: Problem, internal: bool) -> tree.Section:
+def _section(ledger: _Ledger, category: Problem) -> tree.Section:
     subs = ledger.subs[category.pk]
     # The genre numbers specific problems (一)(二)… only when there are several.
     numbered = len(subs) > 1
