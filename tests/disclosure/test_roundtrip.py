@@ -12,11 +12,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.disclosure.conftest import EXAMPLE, ledger_from_notice, load_scorer, report
+from tests.disclosure.conftest import EXAMPLE, load_scorer, report
 from zhenggai.accounts.models import Unit
 from zhenggai.cli import main as cli_main
 from zhenggai.disclosure import exports
 from zhenggai.disclosure.generate import notice_from_ledger
+from zhenggai.ledger.draft import commit_draft, draft_from_file
 from zhenggai.ledger.models import Inspection, Measure, Problem
 from zhenggai.notices import parse, read_file
 from zhenggai.notices.render import to_text
@@ -158,7 +159,11 @@ def test_any_ledger_parses_back_to_itself(units, shape):
 
 def test_the_example_imported_exported_and_parsed_scores_at_least_0_9(db):
     source = parse(read_file(EXAMPLE / "notice.txt"))
-    inspection = ledger_from_notice(source)
+    data = (EXAMPLE / "notice.txt").read_bytes()
+    inspection = commit_draft(draft_from_file(data, "notice.txt"), "临平区总工会", actor=None)
+    # The unit the import creates signs and answers as the notice did.
+    assert inspection.unit.full_name == "中共杭州市临平区总工会党组"
+    assert inspection.unit.phone == "89089699"
     text = to_text(notice_from_ledger(inspection, today=source.date))
     gold = json.loads((EXAMPLE / "gold.json").read_text(encoding="utf-8"))
     result = load_scorer().score(gold, parse(text).to_json())

@@ -91,6 +91,9 @@ class LedgerDraft:
     feedback_date: dt.date | None = None
     kind: str = Inspection.Kind.XUNCHA
     unit_name: str = ""
+    # The signing body and contact of a notice: a unit created by the import gets them.
+    issuer: str = ""
+    contact: dict = field(default_factory=dict)
     reported_on: dt.date | None = None
     categories: list[DraftCategory] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -266,6 +269,12 @@ def draft_from_notice(parsed: notice.Notice, source: str = "") -> LedgerDraft:
         feedback_date=info.feedback_date,
         kind=kind_of(info.round or ""),
         unit_name=parsed.issuer_short or "",
+        issuer=parsed.issuer or "",
+        contact={
+            "phone": parsed.contact.phone or "",
+            "address": parsed.contact.address or "",
+            "email": parsed.contact.email or "",
+        },
         reported_on=parsed.date,
     )
     status = Status.PLANNED if parsed.kind in ("feedback", "plan") else Status.IN_PROGRESS
@@ -404,7 +413,10 @@ def commit_draft(
     check_draft(draft, unit_name)
     if draft.errors:
         raise LedgerError(summary(draft))
-    unit, created = Unit.objects.get_or_create(name=unit_name.strip())
+    unit, created = Unit.objects.get_or_create(
+        name=unit_name.strip(),
+        defaults={"full_name": draft.issuer[:200], **_contact(draft.contact)},
+    )
     inspection = Inspection.objects.create(
         unit=unit,
         kind=draft.kind,
@@ -429,6 +441,16 @@ def commit_draft(
         measures=written,
     )
     return inspection
+
+
+def _contact(contact: dict) -> dict:
+    """The notice's contact block as unit fields, cut to the fields' lengths."""
+    email = contact.get("email") or ""
+    return {
+        "phone": (contact.get("phone") or "")[:50],
+        "address": (contact.get("address") or "")[:200],
+        "email": email if len(email) <= 254 and "@" in email else "",
+    }
 
 
 def _problem(inspection, title: str, position: int, parent=None) -> Problem:
