@@ -19,3 +19,12 @@ def server_error(request):
     return render(
         request, "error.html", {"code": 500, "message": "服务器出错，请稍后再试。"}, status=500
     )
+
+
+def csrf_failure(request, reason=""):
+    return render(
+        request,
+        "error.html",
+        {"code": 403, "message": "页面已过期或浏览器禁用了 Cookie，请刷新页面后重新提交。"},
+        status=403,
+    )

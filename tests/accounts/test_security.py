@@ -72,3 +72,12 @@ def test_it_passes_the_deploy_checks_under_production_settings(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_it_explains_a_missing_csrf_token_in_chinese(cast):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "请刷新页面后重新提交" in response.content.decode()
