@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -164,6 +165,59 @@ def _measure(problem, index, text, editor, owner, today) -> None:
         services.update_measure(measure, actor=editor, status=Measure.Status.ONGOING)
 
 
+MINUTES = "整改专题会议纪要（演示材料）\n会议研究了反馈问题的整改措施，明确了责任分工和完成时限。\n"
+
+
+def _finish(problem, owner) -> None:
+    """Bring every open measure of a problem to done, with evidence, as its owner would."""
+    for measure in problem.measures.exclude(
+        status__in=[Measure.Status.DONE, Measure.Status.ONGOING]
+    ):
+        services.report_progress(
+            measure,
+            actor=owner,
+            text="已全部完成，相关制度已印发执行。",
+            reported_on=timezone.localdate(),
+            references=["制度文本及印发通知，存办公室"],
+            files=[SimpleUploadedFile("整改会议纪要.txt", MINUTES.encode("utf-8"))],
+        )
+        services.complete_measure(measure, actor=owner)
+
+
+def _oversight(users, inspections) -> None:
+    """A closed and a pending sign-off, orders on time and late, a published notice."""
+    from zhenggai.disclosure.generate import notice_from_ledger
+    from zhenggai.disclosure.services import add_comment, publish_notice
+    from zhenggai.notices.render import to_text
+    from zhenggai.oversight import services as oversight
+
+    today = timezone.localdate()
+    for inspection, prefix, approve in zip(inspections, ("wl", "zj"), (True, False), strict=True):
+        problem = inspection.problems.filter(parent__isnull=False).first()
+        _finish(problem, users.get(f"{prefix}_owner") or users[f"{prefix}_editor"])
+        signoff = oversight.apply_signoff(
+            problem, actor=users[f"{prefix}_editor"], note="措施均已完成，佐证材料齐全。"
+        )
+        if approve:
+            oversight.approve_signoff(signoff, actor=users["xuncha"])
+    for inspection, days, level in (
+        (inspections[0], -3, "reminder"),
+        (inspections[1], 7, "notice"),
+    ):
+        oversight.issue_order(
+            actor=users["xuncha"],
+            unit=inspection.unit,
+            level=level,
+            problems=list(inspection.problems.filter(parent__isnull=False)[1:3]),
+            due=today + dt.timedelta(days=days),
+            today=today,
+            text="请针对所列问题加快整改进度，按期报送整改情况及佐证材料。",
+        )
+    text = to_text(notice_from_ledger(inspections[0], today=today))
+    notice = publish_notice(inspections[0], actor=users["wl_editor"], text=text)
+    add_comment(notice, actor=None, content="建议公开专项资金清理的具体金额。", name="市民")
+
+
 @transaction.atomic
 def load_demo() -> list[tuple[str, str]]:
     """Load the demo once; later calls change nothing. Returns the logins to print."""
@@ -177,6 +231,7 @@ def load_demo() -> list[tuple[str, str]]:
         ("区文化和旅游局", "一届区委第三轮巡察", "区委第二巡察组", 80, "wl"),
         ("区住房和城乡建设局", "一届区委第四轮巡察", "区委第一巡察组", 35, "zj"),
     ]
+    inspections = []
     for unit_name, round_name, group, days_ago, prefix in rounds:
         feedback = today - dt.timedelta(days=days_ago)
         inspection = services.create_inspection(
@@ -190,4 +245,6 @@ def load_demo() -> list[tuple[str, str]]:
         )
         owner = users.get(f"{prefix}_owner") or users[f"{prefix}_editor"]
         _ledger(inspection, users[f"{prefix}_editor"], owner, today)
+        inspections.append(inspection)
+    _oversight(users, inspections)
     return logins
