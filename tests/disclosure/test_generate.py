@@ -40,6 +40,15 @@ def test_it_adds_the_kind_to_a_round_that_does_not_name_it(units):
     assert text_of(ledger).startswith("中共测试区甲单位党组关于2025年度审计整改进展情况的通报")
 
 
+def test_it_speaks_of_the_kind_of_supervision_throughout(units):
+    ledger = make_ledger(units["A"])
+    Inspection.objects.filter(pk=ledger.pk).update(kind="audit", group="区审计局")
+    text = text_of(ledger)
+    assert "反馈了审计意见" in text and "现将审计整改进展情况予以公布" in text
+    assert "对审计整改落实情况进行监督" in text and "持续抓好审计反馈意见" in text
+    assert "巡察" not in text.replace("一届区委第一轮巡察", "")
+
+
 def test_it_numbers_sections_problems_and_measures(units):
     text = text_of(make_ledger(units["A"], categories=2, problems=2, measures=2))
     assert (

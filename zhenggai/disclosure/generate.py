@@ -17,7 +17,7 @@ from django.utils import timezone
 from zhenggai.ledger.models import Figure, Inspection, Measure, Problem, Progress
 from zhenggai.notices import tree
 from zhenggai.notices.numerals import int_to_chinese
-from zhenggai.notices.render import PREAMBLE_END, cn_date
+from zhenggai.notices.render import PREAMBLE_END, cn_date, cn_span
 
 # The standard commitments of 下一步; the unit edits them in the draft if it wants more.
 NEXT_STEPS = [
@@ -27,7 +27,7 @@ NEXT_STEPS = [
     "进一步强化监督检查，坚决防止问题反弹回潮",
 ]
 COMMITMENT = (
-    "{unit}把巡察整改作为重大政治任务来抓，明确整改要求，加强组织领导，狠抓督导落实，"
+    "{unit}把{kind}整改作为重大政治任务来抓，明确整改要求，加强组织领导，狠抓督导落实，"
     "确保存在问题件件有落实、事事有回音。"
 )
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
@@ -62,6 +62,7 @@ def notice_from_ledger(
             start=inspection.start,
             end=inspection.end,
             feedback_date=inspection.feedback_date,
+            kind_label=inspection.get_kind_display(),
         ),
         sections=sections,
         next_steps=[tree.Measure(text) for text in NEXT_STEPS],
@@ -206,23 +207,17 @@ def _preamble(inspection: Inspection, notice: tree.Notice, totals: _Totals) -> l
     text = ""
     if inspection.start and inspection.end:
         deployer = group.split("第")[0].removesuffix(f"{kind}组") if group else ""
-        text += f"根据{deployer or '上级'}统一部署，{_span(inspection.start, inspection.end)}，"
+        text += f"根据{deployer or '上级'}统一部署，{cn_span(inspection.start, inspection.end)}，"
         text += f"{group or kind + '组'}对{unit}进行了{kind}。"
     text += f"{cn_date(inspection.feedback_date)}，{group or kind + '组'}向{unit}反馈了{kind}意见。"
-    text += PREAMBLE_END
-    state = COMMITMENT.format(unit=unit)
+    text += PREAMBLE_END.format(kind=kind)
+    state = COMMITMENT.format(unit=unit, kind=kind)
     if totals.problems:
         state += (
             f"截至目前，{kind}反馈问题{totals.problems}个，已完成整改{totals.done}个，"
             f"持续整改{totals.problems - totals.done}个，完成率{totals.rate}。"
         )
     return [text, state]
-
-
-def _span(start: dt.date, end: dt.date) -> str:
-    """2021年9月26日至11月26日: the year is not repeated within one year."""
-    tail = cn_date(end) if end.year != start.year else f"{end.month}月{end.day}日"
-    return f"{cn_date(start)}至{tail}"
 
 
 def _short(notice: tree.Notice) -> str:

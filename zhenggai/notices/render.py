@@ -15,9 +15,9 @@ from zhenggai.notices.tree import Contact, Measure, Notice, Problem, Section
 PARAGRAPH_KINDS = ("mark", "title", "heading1", "heading2", "body", "signature", "date")
 
 # What the issuer commits to before its next steps; the genre always has one.
-NEXT_STEPS_LEAD = "持续抓好巡察反馈意见的整改落实，进一步巩固整改成果"
-PREAMBLE_END = "按照巡察工作有关要求，现将巡察整改进展情况予以公布。"
-CONTACT_LEAD = "欢迎广大干部群众对巡察整改落实情况进行监督。如有意见建议，请及时向我们反映。"
+NEXT_STEPS_LEAD = "持续抓好{kind}反馈意见的整改落实，进一步巩固整改成果"
+PREAMBLE_END = "按照{kind}工作有关要求，现将{kind}整改进展情况予以公布。"
+CONTACT_LEAD = "欢迎广大干部群众对{kind}整改落实情况进行监督。如有意见建议，请及时向我们反映。"
 _CLAUSE_END = "。；;，,.、 \u3000\n\t"
 
 
@@ -47,7 +47,7 @@ def to_paragraphs(notice: Notice, *, internal: bool = False) -> list[Paragraph]:
     for number, section in enumerate(sections, 1):
         paras += _section_paragraphs(section, number, internal)
     paras.append(Paragraph("body", _next_steps(notice, internal)))
-    paras.append(Paragraph("body", _contact(notice.contact)))
+    paras.append(Paragraph("body", _contact(notice.contact, notice.inspection.kind_label)))
     if notice.issuer:
         paras.append(Paragraph("signature", notice.issuer))
     if notice.date:
@@ -135,10 +135,11 @@ def _measure_run(measures: list[Measure], separator: str) -> str:
 
 def _next_steps(notice: Notice, internal: bool) -> str:
     steps = [m for m in notice.next_steps if _shown(m, internal)]
-    return f"下一步，{_short_issuer(notice)}将{NEXT_STEPS_LEAD}。" + _measure_run(steps, "；")
+    lead = NEXT_STEPS_LEAD.format(kind=notice.inspection.kind_label)
+    return f"下一步，{_short_issuer(notice)}将{lead}。" + _measure_run(steps, "；")
 
 
-def _contact(contact: Contact) -> str:
+def _contact(contact: Contact, kind: str) -> str:
     parts = [f"电话{contact.phone}"] if contact.phone else []
     named = [
         ("来信地址", contact.address),
@@ -147,7 +148,7 @@ def _contact(contact: Contact) -> str:
         ("电子邮箱", contact.email),
     ]
     parts += [f"{name}：{value}" for name, value in named if value]
-    return CONTACT_LEAD + (f"联系方式：{'；'.join(parts)}。" if parts else "")
+    return CONTACT_LEAD.format(kind=kind) + (f"联系方式：{'；'.join(parts)}。" if parts else "")
 
 
 def _preamble(notice: Notice) -> list[str]:
@@ -155,17 +156,18 @@ def _preamble(notice: Notice) -> list[str]:
     if notice.preamble:
         return list(notice.preamble)
     info, unit = notice.inspection, _short_issuer(notice)
+    kind = info.kind_label
     text = ""
     if info.group and info.start and info.end:
-        deployer = info.group.split("第")[0].split("巡察组")[0] or "上级"
-        text += f"根据{deployer}统一部署，{_cn_span(info.start, info.end)}，"
-        text += f"{info.group}对{unit}进行了巡察。"
+        deployer = info.group.split("第")[0].split(f"{kind}组")[0] or "上级"
+        text += f"根据{deployer}统一部署，{cn_span(info.start, info.end)}，"
+        text += f"{info.group}对{unit}进行了{kind}。"
     if info.group and info.feedback_date:
-        text += f"{cn_date(info.feedback_date)}，{info.group}向{unit}反馈了巡察意见。"
-    return [text + PREAMBLE_END]
+        text += f"{cn_date(info.feedback_date)}，{info.group}向{unit}反馈了{kind}意见。"
+    return [text + PREAMBLE_END.format(kind=kind)]
 
 
-def _cn_span(start: dt.date, end: dt.date) -> str:
+def cn_span(start: dt.date, end: dt.date) -> str:
     """2021年9月26日至11月26日: the year is not repeated within one year."""
     tail = cn_date(end) if end.year != start.year else f"{end.month}月{end.day}日"
     return f"{cn_date(start)}至{tail}"

@@ -25,8 +25,14 @@ class Figure:
 
     def to_json(self) -> dict:
         value = int(self.value) if float(self.value).is_integer() else self.value
-        return {"value": value, "unit": self.unit, "text": self.text,
-                "start": self.start, "end": self.end, "approx": self.approx}
+        return {
+            "value": value,
+            "unit": self.unit,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "approx": self.approx,
+        }
 
 
 @dataclass
@@ -40,8 +46,11 @@ class Measure:
     public: bool = True
 
     def to_json(self) -> dict:
-        return {"label": self.label, "text": self.text,
-                "figures": [f.to_json() for f in self.figures]}
+        return {
+            "label": self.label,
+            "text": self.text,
+            "figures": [f.to_json() for f in self.figures],
+        }
 
 
 @dataclass
@@ -54,8 +63,11 @@ class Problem:
     public: bool = True
 
     def to_json(self) -> dict:
-        return {"label": self.label, "title": self.title,
-                "measures": [m.to_json() for m in self.measures]}
+        return {
+            "label": self.label,
+            "title": self.title,
+            "measures": [m.to_json() for m in self.measures],
+        }
 
 
 @dataclass
@@ -69,9 +81,12 @@ class Section:
     public: bool = True
 
     def to_json(self) -> dict:
-        return {"label": self.label, "title": self.title,
-                "problems": [p.to_json() for p in self.problems],
-                "measures": [m.to_json() for m in self.measures]}
+        return {
+            "label": self.label,
+            "title": self.title,
+            "problems": [p.to_json() for p in self.problems],
+            "measures": [m.to_json() for m in self.measures],
+        }
 
 
 @dataclass
@@ -83,10 +98,17 @@ class InspectionInfo:
     start: dt.date | None = None
     end: dt.date | None = None
     feedback_date: dt.date | None = None
+    # 巡察, 巡视, 审计…: the word the generated sentences use for the supervision.
+    kind_label: str = "巡察"
 
     def to_json(self) -> dict:
-        return {"round": self.round, "group": self.group, "start": _iso(self.start),
-                "end": _iso(self.end), "feedback_date": _iso(self.feedback_date)}
+        return {
+            "round": self.round,
+            "group": self.group,
+            "start": _iso(self.start),
+            "end": _iso(self.end),
+            "feedback_date": _iso(self.feedback_date),
+        }
 
 
 @dataclass
@@ -100,8 +122,13 @@ class Contact:
     postcode: str | None = None
 
     def to_json(self) -> dict:
-        return {"phone": self.phone, "address": self.address, "email": self.email,
-                "po_box": self.po_box, "postcode": self.postcode}
+        return {
+            "phone": self.phone,
+            "address": self.address,
+            "email": self.email,
+            "po_box": self.po_box,
+            "postcode": self.postcode,
+        }
 
 
 @dataclass
