@@ -21,7 +21,7 @@ from zhenggai.notices.render import PREAMBLE_END, cn_date, cn_span
 
 # The standard commitments of 下一步; the unit edits them in the draft if it wants more.
 NEXT_STEPS = [
-    "进一步提高思想认识，坚决扛起巡察整改政治责任",
+    "进一步提高思想认识，坚决扛起{kind}整改政治责任",
     "进一步强化整改落实，对尚未完成的整改事项紧盯不放、逐项销号",
     "进一步建章立制，推动整改成果制度化、长效化",
     "进一步强化监督检查，坚决防止问题反弹回潮",
@@ -49,7 +49,7 @@ def notice_from_ledger(
 ) -> tree.Notice:
     """The notice; the public version holds only what may be published, totals included."""
     ledger = _load(inspection, internal)
-    unit = inspection.unit
+    unit, kind = inspection.unit, inspection.get_kind_display()
     sections = [_section(ledger, category) for category in ledger.categories]
     notice = tree.Notice(
         kind="progress_notice",
@@ -62,10 +62,10 @@ def notice_from_ledger(
             start=inspection.start,
             end=inspection.end,
             feedback_date=inspection.feedback_date,
-            kind_label=inspection.get_kind_display(),
+            kind_label=kind,
         ),
         sections=sections,
-        next_steps=[tree.Measure(text) for text in NEXT_STEPS],
+        next_steps=[tree.Measure(text.format(kind=kind)) for text in NEXT_STEPS],
         contact=tree.Contact(
             phone=unit.phone or None, address=unit.address or None, email=unit.email or None
         ),
