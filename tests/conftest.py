@@ -15,6 +15,29 @@ from zhenggai.ledger.models import Inspection, Measure, Problem
 Role = Membership.Role
 PASSWORD = "cast-password-2026"
 
+# Who may read unit A's pages (200), whom they do not exist for (404), and a visitor
+# sent to log in (302); and who may change them (only alice, its editor).
+READ_A = {
+    "alice": 200,
+    "bob": 200,
+    "owen": 200,
+    "lena": 200,
+    "olivia": 200,
+    "carol": 404,
+    "dave": 404,
+    None: 302,
+}
+EDIT_A = {
+    "alice": 200,
+    "bob": 403,
+    "owen": 403,
+    "lena": 403,
+    "olivia": 403,
+    "carol": 404,
+    "dave": 404,
+    None: 302,
+}
+
 
 @pytest.fixture(autouse=True)
 def _evidence_in_tmp(settings, tmp_path):

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import EDIT_A
 from zhenggai.disclosure.models import Comment, PublishedNotice
 from zhenggai.disclosure.services import add_comment, publish_notice
 
@@ -12,16 +13,6 @@ TEXT = "中共测试区甲单位党组关于一届区委第一轮巡察整改进
 
 EVERYONE = dict.fromkeys(["alice", "bob", "carol", "dave", "owen", "lena", "olivia", None], 200)
 READ_A = {**EVERYONE, "carol": 404, "dave": 404, None: 404}
-EDIT_A = {
-    "alice": 200,
-    "bob": 403,
-    "owen": 403,
-    "lena": 403,
-    "olivia": 403,
-    "carol": 404,
-    "dave": 404,
-    None: 302,
-}
 # Comments: the unit's editors and leaders answer them, the office reads them.
 COMMENTS_A = {**EDIT_A, "lena": 200, "olivia": 200}
 ANSWER_A = {**COMMENTS_A, "alice": 302, "lena": 302, "olivia": 403}

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tests.conftest import make_ledger
+from tests.conftest import READ_A, make_ledger
 from zhenggai.accounts.models import Unit
 from zhenggai.audit.models import Event
 from zhenggai.ledger import draft as drafts
@@ -288,18 +288,6 @@ def test_it_hides_one_users_upload_from_another(login, cast, client, units):
     assert login("carol").get(preview).status_code == 404
     assert login("olivia").post(preview, {**FIELDS, "new_unit": "X"}).status_code == 404
     assert nothing_written()
-
-
-READ_A = {
-    "alice": 200,
-    "bob": 200,
-    "owen": 200,
-    "lena": 200,
-    "olivia": 200,
-    "carol": 404,
-    "dave": 404,
-    None: 302,
-}
 
 
 @pytest.mark.parametrize("user,status", READ_A.items())

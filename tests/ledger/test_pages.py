@@ -3,33 +3,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.conftest import make_ledger
+from tests.conftest import EDIT_A, READ_A, make_ledger
 from zhenggai.ledger.models import Measure, Problem
 
 pytestmark = pytest.mark.django_db
-
-# Who reads the ledger of unit A: 200, 404 (not theirs), or a redirect to log in.
-READ_A = {
-    "alice": 200,
-    "bob": 200,
-    "owen": 200,
-    "lena": 200,
-    "olivia": 200,
-    "carol": 404,
-    "dave": 404,
-    None: 302,
-}
-# Who may change the ledger of unit A: only its editor.
-EDIT_A = {
-    "alice": 200,
-    "bob": 403,
-    "owen": 403,
-    "lena": 403,
-    "olivia": 403,
-    "carol": 404,
-    "dave": 404,
-    None: 302,
-}
 
 
 def first(ledger, model):

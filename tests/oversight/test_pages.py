@@ -3,31 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import EDIT_A, READ_A
 from tests.oversight.conftest import specific
 
 pytestmark = pytest.mark.django_db
 
 CAST = ["alice", "bob", "carol", "dave", "owen", "lena", "olivia", None]
-READ_A = {
-    "alice": 200,
-    "bob": 200,
-    "owen": 200,
-    "lena": 200,
-    "olivia": 200,
-    "carol": 404,
-    "dave": 404,
-    None: 302,
-}
-EDIT_A = {
-    "alice": 200,
-    "bob": 403,
-    "owen": 403,
-    "lena": 403,
-    "olivia": 403,
-    "carol": 404,
-    "dave": 404,
-    None: 302,
-}
 OFFICE = {name: 403 for name in CAST} | {"olivia": 200, None: 302}
 DASHBOARD = OFFICE | {"lena": 200}
 REVIEW = {
