@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 FORMAT = "zhenggai-backup-1"
@@ -103,17 +103,16 @@ def _snapshot(tmp: Path) -> tuple[Path, list[str]]:
         return dump, names
     dump = tmp / "zhenggai.pgdump"
     db = settings.DATABASES["default"]
-    with transaction.atomic():
-        # pg_dump takes its own snapshot; evidence rows read right before it are a
-        # subset of what it sees, and files are never deleted, so nothing is missed.
-        from zhenggai.ledger.models import Evidence
-
-        names = list(Evidence.objects.exclude(file="").values_list("file", flat=True))
     subprocess.run(
         ["pg_dump", "-Fc", "-f", str(dump), *_pg_args(db)],
         check=True,
         env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""},
     )
+    # Read after the dump: every row the dump holds is committed by now, so this is a
+    # superset of the files it needs (files are never deleted, rows only added).
+    from zhenggai.ledger.models import Evidence
+
+    names = list(Evidence.objects.exclude(file="").values_list("file", flat=True))
     return dump, names
 
 
