@@ -81,3 +81,19 @@ def test_it_explains_a_missing_csrf_token_in_chinese(cast):
     response = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
     assert response.status_code == 403
     assert "请刷新页面后重新提交" in response.content.decode()
+
+
+def test_it_moves_sub_units_with_their_unit(units, cast, client):
+    from django.core.exceptions import ValidationError
+
+    from zhenggai.accounts.access import access_for
+
+    units["A"].parent = units["B"]
+    units["A"].save()
+    units["A1"].refresh_from_db()
+    assert units["A1"].path == f"/{units['B'].pk}/{units['A'].pk}/{units['A1'].pk}/"
+    cast["lena"].refresh_from_db()
+    assert access_for(cast["lena"]).can_read(units["A1"])  # covers A's sub-units still
+    units["B"].parent = units["A1"]
+    with pytest.raises(ValidationError, match="上级单位不能是本单位或其下级单位"):
+        units["B"].full_clean()

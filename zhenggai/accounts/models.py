@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 
 class Unit(models.Model):
@@ -34,14 +35,26 @@ class Unit(models.Model):
     def signature(self) -> str:
         return self.full_name or self.name
 
+    def clean(self) -> None:
+        if self.pk and self.parent_id and self.parent.path.startswith(self.path or "-"):
+            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位。"})
+
+    @transaction.atomic
     def save(self, *args, **kwargs) -> None:
         if self.pk is None:
             # The path holds the unit's own id, known only after the insert.
             super().save(*args, **kwargs)
             args, kwargs = (), {"update_fields": ["path"]}
+        old = self.path
         prefix = self.parent.path if self.parent_id else "/"
         self.path = f"{prefix}{self.pk}/"
         super().save(*args, **kwargs)
+        if old and old != self.path:
+            # Moved under another parent: every sub-unit's path moves with it.
+            below = list(Unit.objects.filter(path__startswith=old).exclude(pk=self.pk))
+            for unit in below:
+                unit.path = self.path + unit.path[len(old) :]
+            Unit.objects.bulk_update(below, ["path"])
 
 
 class Membership(models.Model):
