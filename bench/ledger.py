@@ -1,7 +1,8 @@
 """Server time of the ledger page (500 measures) and the home page (200 inspections).
 
     python bench/ledger.py                      # SQLite in a temporary data folder
-    ZHENGGAI_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/zhenggai_bench_ledger python bench/ledger.py
+    ZHENGGAI_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/zhenggai_bench_ledger \
+        python bench/ledger.py
 
 Printed, not asserted. On PostgreSQL the named database is emptied first.
 """

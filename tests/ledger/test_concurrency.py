@@ -44,8 +44,13 @@ def test_it_loses_no_update_when_two_connections_save_at_once(ledger_a, cast):
 def test_it_shows_a_stale_form_what_changed(login, ledger_a):
     measure = Measure.objects.filter(problem__inspection=ledger_a).first()
     client = login("alice")
-    form = {"text": "第一人", "term": "deadline", "due": "2026-05-01", "status": "planned",
-            "version": 1}
+    form = {
+        "text": "第一人",
+        "term": "deadline",
+        "due": "2026-05-01",
+        "status": "planned",
+        "version": 1,
+    }
     url = f"/measures/{measure.pk}/edit/"
     assert client.post(url, form).status_code == 302
     response = client.post(url, {**form, "text": "第二人"})

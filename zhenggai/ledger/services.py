@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zhenggai.audit.services import record
+from zhenggai.notices.render import cn_date
 
 from .models import Evidence, Figure, Inspection, Measure, Problem, Progress
 
@@ -67,7 +68,7 @@ def _shown(obj, name: str) -> str:
 def _check_due(inspection: Inspection, due: dt.date | None) -> None:
     if due and due < inspection.feedback_date:
         raise LedgerError(
-            f"完成时限 {due:%Y年%-m月%-d日} 早于反馈日期 {inspection.feedback_date:%Y年%-m月%-d日}。"
+            f"完成时限 {cn_date(due)} 早于反馈日期 {cn_date(inspection.feedback_date)}。"
         )
 
 
