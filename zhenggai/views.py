@@ -1,6 +1,22 @@
-"""Error pages in Chinese, with the site's own layout."""
+"""Error pages in Chinese, with the site's own layout; downloads with Chinese names."""
 
+import re
+
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
+
+
+def download_name(filename: str) -> str:
+    """A file name safe on Windows and in headers; Chinese characters are kept."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", filename)
+
+
+def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A download keeping its Chinese file name (RFC 6266 filename*)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, download_name(filename))
+    return response
 
 
 def not_found(request, exception=None):

@@ -2,15 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from zhenggai.accounts.models import Unit
 from zhenggai.ledger.access import get_inspection_for_user
 from zhenggai.ledger.models import Measure
 from zhenggai.notices.render import to_text
+from zhenggai.views import attachment
 
 from . import exports, services
 from .access import (
@@ -175,9 +175,7 @@ def notice_export(request, pk, fmt):
     data = exporter(inspection, internal=internal)
     name = f"{inspection.unit.name}{inspection.round}整改进展情况通报"
     name += f"（内部）.{extension}" if internal else f".{extension}"
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return attachment(data, name, content_type)
 
 
 @login_required

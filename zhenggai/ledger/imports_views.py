@@ -26,6 +26,7 @@ from django.utils import timezone
 from zhenggai.accounts.access import Role, access_for
 from zhenggai.accounts.models import Unit
 from zhenggai.forms import CleanForm
+from zhenggai.views import download_name
 
 from .access import get_inspection_for_user
 from .draft import LedgerDraft, cn_date, commit_draft, draft_from_file
@@ -251,8 +252,9 @@ def _download(make, filename: str) -> FileResponse:
     out = tempfile.TemporaryFile()
     make(out)
     out.seek(0)
-    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", filename)
-    return FileResponse(out, as_attachment=True, filename=safe, content_type=XLSX)
+    return FileResponse(
+        out, as_attachment=True, filename=download_name(filename), content_type=XLSX
+    )
 
 
 @login_required
