@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .draft import cn_date, commit_draft, draft_from_file
+from zhenggai.notices.render import cn_date
+
+from .draft import commit_draft, draft_from_file
 from .services import LedgerError
 from .workbook_read import MAX_FILE
 

@@ -22,6 +22,7 @@ from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
 from zhenggai.notices import tree as notice
 from zhenggai.notices.numerals import int_to_chinese
+from zhenggai.notices.render import cn_date
 
 from .models import Evidence, Figure, Inspection, Measure, Problem, Progress, add_months
 from .services import LedgerError
@@ -123,10 +124,6 @@ class LedgerDraft:
         """(categories, specific problems, measures)."""
         problems = sum(len(c.problems) for c in self.categories)
         return len(self.categories), problems, sum(1 for _ in self.measures())
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 KIND_WORDS = [

@@ -26,10 +26,11 @@ from django.utils import timezone
 from zhenggai.accounts.access import Role, access_for
 from zhenggai.accounts.models import Unit
 from zhenggai.forms import CleanForm
+from zhenggai.notices.render import cn_date
 from zhenggai.views import download_name
 
 from .access import get_inspection_for_user
-from .draft import LedgerDraft, cn_date, commit_draft, draft_from_file
+from .draft import LedgerDraft, commit_draft, draft_from_file
 from .forms import DATE
 from .models import Inspection
 from .services import LedgerError

@@ -33,7 +33,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from xlsxwriter.worksheet import Worksheet
 
-from .draft import cn_date
+from zhenggai.notices.render import cn_date
+
 from .models import Evidence, Inspection, Measure, Problem, Progress
 from .workbook_read import WorkbookError, read_workbook
 

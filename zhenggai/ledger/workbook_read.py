@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from python_calamine import CalamineWorkbook
 
+from zhenggai.notices.render import cn_date
 from zhenggai.safezip import UnsafeZip, check_zip
 
 from .draft import (
@@ -22,7 +23,6 @@ from .draft import (
     DraftMeasure,
     DraftProblem,
     LedgerDraft,
-    cn_date,
     kind_of,
     parse_due,
     parse_status,
