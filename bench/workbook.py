@@ -32,7 +32,8 @@ from django.db import connection  # noqa: E402
 from zhenggai.accounts.models import Unit  # noqa: E402
 from zhenggai.ledger.draft import commit_draft  # noqa: E402
 from zhenggai.ledger.models import Inspection, Measure, Problem, Progress  # noqa: E402
-from zhenggai.ledger.workbook import read_workbook, write_inspection  # noqa: E402
+from zhenggai.ledger.workbook import write_inspection  # noqa: E402
+from zhenggai.ledger.workbook_read import read_workbook  # noqa: E402
 
 FEEDBACK = dt.date(2026, 3, 1)
 STATUSES = list(Measure.Status)

@@ -13,8 +13,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhenggai.ledger.draft import LedgerDraft, draft_from_file
+from zhenggai.ledger.draft import LedgerDraft
 from zhenggai.ledger.models import Inspection
+from zhenggai.ledger.readers import draft_from_file
 from zhenggai.ledger.services import LedgerError
 from zhenggai.ledger.workbook import export_inspection
 

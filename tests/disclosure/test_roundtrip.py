@@ -17,8 +17,9 @@ from zhenggai.accounts.models import Unit
 from zhenggai.cli import main as cli_main
 from zhenggai.disclosure import exports
 from zhenggai.disclosure.generate import notice_from_ledger
-from zhenggai.ledger.draft import commit_draft, draft_from_file
+from zhenggai.ledger.draft import commit_draft
 from zhenggai.ledger.models import Inspection, Measure, Problem
+from zhenggai.ledger.readers import draft_from_file
 from zhenggai.notices import parse, read_file
 from zhenggai.notices.render import to_text
 

@@ -15,8 +15,9 @@ from zhenggai.accounts.models import Unit
 from zhenggai.audit.models import Event
 from zhenggai.ledger import draft as drafts
 from zhenggai.ledger.commands import run_import
-from zhenggai.ledger.draft import commit_draft, draft_from_file
+from zhenggai.ledger.draft import commit_draft
 from zhenggai.ledger.models import Figure, Inspection, Measure, Problem, Progress
+from zhenggai.ledger.readers import draft_from_file, unsupported
 from zhenggai.ledger.services import LedgerError
 from zhenggai.ledger.workbook import export_inspection
 
@@ -213,6 +214,14 @@ def test_it_refuses_uploads_from_readers(login, cast, settings, user):
     response = login(user).post(reverse("ledger:import"), {"file": upload})
     assert response.status_code == 403
     assert not (settings.DATA_DIR / "imports").exists()
+
+
+def test_it_refuses_on_the_page_what_no_reader_takes(login, cast):
+    file = io.BytesIO(b"%PDF-1.4")
+    file.name = "notice.pdf"
+    response = login("alice").post(reverse("ledger:import"), {"file": file})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [unsupported("notice.pdf")]
 
 
 def upload(client, data: bytes, name="台账.xlsx"):

@@ -14,12 +14,8 @@ from zhenggai.accounts.models import Unit
 from zhenggai.ledger import workbook_read
 from zhenggai.ledger.draft import commit_draft, parse_due, parse_status
 from zhenggai.ledger.models import Evidence, Inspection, Measure, Problem, Progress
-from zhenggai.ledger.workbook import (
-    WorkbookError,
-    export_inspection,
-    export_round,
-    read_workbook,
-)
+from zhenggai.ledger.workbook import export_inspection, export_round
+from zhenggai.ledger.workbook_read import WorkbookError, read_workbook
 
 pytestmark = pytest.mark.django_db
 Term, Status = Measure.Term, Measure.Status

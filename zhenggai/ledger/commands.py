@@ -7,9 +7,9 @@ from pathlib import Path
 
 from zhenggai.notices.render import cn_date
 
-from .draft import commit_draft, draft_from_file
+from .draft import MAX_FILE, commit_draft
+from .readers import draft_from_file
 from .services import LedgerError
-from .workbook_read import MAX_FILE
 
 
 def _say(message: str) -> None:

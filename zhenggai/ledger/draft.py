@@ -1,7 +1,8 @@
 """A ledger before it is saved: parsed from a notice or a workbook, previewed, committed.
 
-Readers only build a `LedgerDraft` and note warnings and errors, each naming its place;
-`commit_draft` checks everything first and then writes the whole tree in one transaction.
+Readers (`notice_read`, `workbook_read`, chosen in `readers`) only build a `LedgerDraft`
+and note warnings and errors, each naming its place; `commit_draft` checks everything
+first and then writes the whole tree in one transaction.
 """
 
 from __future__ import annotations
@@ -13,21 +14,20 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.db import transaction
 from django.utils import timezone
 
 from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
-from zhenggai.notices import tree as notice
-from zhenggai.notices.numerals import int_to_chinese
 from zhenggai.notices.render import cn_date
 
 from .models import Evidence, Figure, Inspection, Measure, Problem, Progress, add_months
 from .services import LedgerError
 
 Term, Status = Measure.Term, Measure.Status
+# The largest file any reader takes, checked before it is read.
+MAX_FILE = 64 * 1024 * 1024
 # Beyond this many, messages are counted rather than listed: a broken 100,000-row
 # sheet must not produce a preview of 100,000 lines.
 MAX_MESSAGES = 200
@@ -249,114 +249,6 @@ def _month_end(year: int, month: int, part: str | None) -> dt.date:
 def _after(base: dt.date, make: Callable[[int], dt.date]) -> dt.date:
     day = make(base.year)
     return day if day >= base else make(base.year + 1)
-
-
-# --- notices -----------------------------------------------------------------------
-
-
-def draft_from_notice(parsed: notice.Notice, source: str = "") -> LedgerDraft:
-    """Sections become categories, problems problems, 一是… items measures."""
-    info = parsed.inspection
-    draft = LedgerDraft(
-        source=source,
-        round=info.round or "",
-        group=info.group or "",
-        start=info.start,
-        end=info.end,
-        feedback_date=info.feedback_date,
-        kind=kind_of(info.round or ""),
-        unit_name=parsed.issuer_short or "",
-        issuer=parsed.issuer or "",
-        contact={
-            "phone": parsed.contact.phone or "",
-            "address": parsed.contact.address or "",
-            "email": parsed.contact.email or "",
-        },
-        reported_on=parsed.date,
-    )
-    status = Status.PLANNED if parsed.kind in ("feedback", "plan") else Status.IN_PROGRESS
-    for i, section in enumerate(parsed.sections, start=1):
-        place = f"第{int_to_chinese(i)}部分"
-        category = DraftCategory(section.title, place)
-        category.measures = _notice_measures(section.measures, place, status)
-        for j, item in enumerate(section.problems, start=1):
-            where = f"{place}第（{int_to_chinese(j)}）项"
-            measures = _notice_measures(item.measures, where, status)
-            problem = DraftProblem(item.title, where, measures)
-            if not problem.measures:
-                draft.warn(f"{where}：“{item.title[:30]}”下没有整改措施。")
-            category.problems.append(problem)
-        if not category.measures and not category.problems:
-            draft.warn(f"{place}：“{section.title[:30]}”下没有问题或整改措施。")
-        draft.categories.append(category)
-    for message in parsed.warnings:
-        draft.warn(message)
-    if not draft.categories:
-        draft.fail("文件中没有识别出任何问题（应有“一、关于……问题的整改情况”等标题）。")
-    return draft
-
-
-def _notice_measures(items: list[notice.Measure], place: str, status: str) -> list[DraftMeasure]:
-    measures = []
-    for k, item in enumerate(items, start=1):
-        text = item.text.strip()
-        term = (
-            Term.ONGOING
-            if "长期坚持" in text
-            else Term.IMMEDIATE
-            if "立行立改" in text
-            else Term.DEADLINE
-        )
-        said = Status.DONE if re.search(r"已(全部)?(完成|整改到位|办结)|整改完成", text) else status
-        measure = DraftMeasure(
-            text,
-            f"{place}第{k}条",
-            term=term,
-            status=Status.ONGOING if term == Term.ONGOING else said,
-        )
-        measure.figures = [
-            DraftFigure(f.value, f.unit, _counts(text, f.text), f.approx) for f in item.figures
-        ]
-        if measure.figures:
-            measure.progress = text
-        measures.append(measure)
-    return measures
-
-
-def _counts(text: str, figure: str) -> str:
-    """What a figure counts: the clause before it (召开理论学习中心组学习会 of 5次)."""
-    at = text.find(figure)
-    if at <= 0:
-        return ""
-    head = re.split(r"[，。；、,;：:（(]", text[:at])[-1]
-    return head[-100:]
-
-
-def draft_from_file(
-    data: bytes,
-    filename: str,
-    *,
-    feedback_date: dt.date | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> LedgerDraft:
-    """A workbook (.xlsx, .xls) or a notice (.txt, .html, .docx), chosen by extension."""
-    from zhenggai.notices import NoticeReadError, parse, read_bytes
-
-    from .workbook import WorkbookError, read_workbook
-
-    name = PurePath(filename).name
-    if PurePath(name).suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et"):
-        try:
-            return read_workbook(data, name, feedback_date=feedback_date, progress=progress)
-        except WorkbookError as exc:
-            raise LedgerError(str(exc)) from None
-    try:
-        draft = draft_from_notice(parse(read_bytes(data, name)), name)
-    except NoticeReadError as exc:
-        raise LedgerError(exc.message) from None
-    if feedback_date:
-        draft.feedback_date = feedback_date
-    return draft
 
 
 # --- checking and writing ----------------------------------------------------------

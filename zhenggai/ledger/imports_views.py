@@ -30,16 +30,15 @@ from zhenggai.notices.render import cn_date
 from zhenggai.views import download_name
 
 from .access import get_inspection_for_user
-from .draft import LedgerDraft, commit_draft, draft_from_file
+from .draft import MAX_FILE, LedgerDraft, commit_draft
 from .forms import DATE
 from .models import Inspection
+from .readers import draft_from_file, unsupported
 from .services import LedgerError
 from .workbook import export_round, write_inspection
-from .workbook_read import MAX_FILE
 
 SESSION_KEY = "ledger_imports"
 TOKEN = re.compile(r"[0-9a-f]{32}")
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".txt", ".html", ".htm", ".docx")
 PREVIEW_MEASURES = 300
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,10 +64,8 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = PurePath(upload.name or "").name
-        if PurePath(name).suffix.lower() not in SUFFIXES:
-            raise forms.ValidationError(
-                f"不支持的文件类型：{name}。请上传 .xlsx、.txt、.html 或 .docx 文件。"
-            )
+        if refusal := unsupported(name):
+            raise forms.ValidationError(refusal)
         if upload.size > MAX_FILE:
             raise forms.ValidationError(f"文件超过 {MAX_FILE // 1024 // 1024} MB，请拆分后导入。")
         return upload

@@ -1,8 +1,8 @@
-"""The ledger workbook (三清单一台账): .xlsx out with XlsxWriter, in with calamine.
+"""Writing the ledger workbook (三清单一台账) as .xlsx with XlsxWriter.
 
 Writing streams: rows come from one generator over a fixed number of queries and go
 to the file in order (XlsxWriter's constant_memory mode), so memory stays flat in the
-row count. Reading is tolerant of what units actually send and builds a LedgerDraft.
+row count. Reading a workbook back is `workbook_read`.
 """
 
 from __future__ import annotations
@@ -36,10 +36,6 @@ from xlsxwriter.worksheet import Worksheet
 from zhenggai.notices.render import cn_date
 
 from .models import Evidence, Inspection, Measure, Problem, Progress
-from .workbook_read import WorkbookError, read_workbook
-
-# The reader lives in workbook_read; both directions are imported from here.
-__all__ = ["WorkbookError", "export_inspection", "export_round", "read_workbook"]
 
 Term, Status = Measure.Term, Measure.Status
 LEDGER = [

@@ -19,6 +19,7 @@ from zhenggai.notices.render import cn_date
 from zhenggai.safezip import UnsafeZip, check_zip
 
 from .draft import (
+    MAX_FILE,
     DraftCategory,
     DraftMeasure,
     DraftProblem,
@@ -32,7 +33,6 @@ from .models import Measure
 
 Term, Status = Measure.Term, Measure.Status
 
-MAX_FILE = 64 * 1024 * 1024
 MAX_UNPACKED = 1024 * 1024 * 1024
 # Spreadsheet XML compresses well, but not a thousandfold: beyond that it is a bomb.
 MAX_RATIO = 1000
