@@ -1,4 +1,7 @@
-"""Indicator rules, totals across units, and the round's statement as text and .docx."""
+"""The office's indicator rules page, totals across units, and the round's statement.
+
+How figures are named by the rules is the ledger's (tests/ledger/test_indicators.py).
+"""
 
 import datetime as dt
 import io
@@ -9,16 +12,10 @@ from django.urls import reverse
 from docx import Document
 
 from tests.oversight.conftest import finish, specific
-from zhenggai.ledger.models import Figure, Measure, Problem, Progress
+from zhenggai.ledger import services as ledger
+from zhenggai.ledger.models import Figure, IndicatorRule, Measure, Problem, Progress
 from zhenggai.oversight import services
-from zhenggai.oversight.models import IndicatorRule
-from zhenggai.oversight.statistics import (
-    RoundSummary,
-    convert,
-    indicator_totals,
-    round_summary,
-    statement,
-)
+from zhenggai.oversight.statistics import RoundSummary, indicator_totals, round_summary, statement
 
 pytestmark = pytest.mark.django_db
 ROUND = "一届区委第一轮巡察"
@@ -38,7 +35,7 @@ def figures(ledger_a, ledger_b, cast):
     figure(ledger_b, "10", "万元", "追回资金")
     figure(ledger_a, "3", "项", "完善制度")
     figure(ledger_b, "3", "间", "修缮房屋")
-    services.apply_rules(actor=cast["olivia"])
+    ledger.apply_indicator_rules(actor=cast["olivia"])
 
 
 @pytest.fixture
@@ -49,34 +46,6 @@ def progress(ledger_a, ledger_b, cast):
     finish(problem)
     signoff = services.apply_signoff(problem, actor=cast["dave"])
     services.approve_signoff(signoff, actor=cast["olivia"])
-
-
-@pytest.mark.parametrize(
-    "value,unit,to,expected",
-    [
-        ("50000", "元", "万元", "5"),
-        ("1.5", "亿元", "万元", "15000"),
-        ("3", "场", "次", "3"),
-        ("4", "人", "人次", "4"),
-        ("3", "间", "次", None),
-        ("3", "项", "项", "3"),
-    ],
-)
-def test_it_converts_units_of_one_kind_only(value, unit, to, expected):
-    result = convert(Decimal(value), unit, to)
-    assert (result if result is None else f"{result.normalize():f}") == expected
-
-
-def test_it_maps_figures_to_indicators_by_rule(figures):
-    mapped = dict(Figure.objects.values_list("counts", "indicator"))
-    assert mapped == {
-        "召开专题民主生活会": "专题民主生活会",
-        "专题民主生活会": "专题民主生活会",
-        "追回违规资金": "追回资金",
-        "追回资金": "追回资金",
-        "完善制度": "完善和新建制度",
-        "修缮房屋": "",
-    }
 
 
 def test_it_sums_indicators_across_units_in_the_rules_unit(figures, ledger_a, ledger_b):

@@ -22,6 +22,7 @@ from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
 
+from .indicators import name_indicators
 from .models import Evidence, Figure, Inspection, Measure, Problem, Progress, add_months
 from .services import LedgerError
 
@@ -422,8 +423,6 @@ def _flush(batch: list[tuple[Measure, DraftMeasure]], actor, reported_on: dt.dat
             for f in m.figures
         ]
         evidence += [Evidence(progress=report, reference=ref[:500]) for ref in m.evidence]
-    from zhenggai.oversight.statistics import name_indicators
-
     name_indicators(figures)
     Figure.objects.bulk_create(figures)
     Evidence.objects.bulk_create(evidence)

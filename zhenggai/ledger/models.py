@@ -244,3 +244,39 @@ class Evidence(models.Model):
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest()
+
+
+class IndicatorRule(models.Model):
+    """A statistical indicator (统计指标) the office sums, and the words that map figures to it."""
+
+    name = models.CharField("统计指标", max_length=50, unique=True)
+    verb = models.CharField(
+        "表述动词",
+        max_length=20,
+        blank=True,
+        help_text="统计表述中指标前的动词，如“召开”“开展”，可留空",
+    )
+    unit = models.CharField("计量单位", max_length=10)
+    keywords = models.CharField(
+        "关键词",
+        max_length=500,
+        help_text="成效数据的统计事项含任一关键词即归入本指标，以逗号或空格分隔",
+    )
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = verbose_name_plural = "统计指标"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+    def keyword_list(self) -> list[str]:
+        return [
+            w
+            for w in self.keywords.replace("，", ",")
+            .replace("、", ",")
+            .replace(" ", ",")
+            .split(",")
+            if w
+        ]

@@ -15,7 +15,8 @@ from django.utils import timezone
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
 
-from .models import Evidence, Figure, Inspection, Measure, Problem, Progress
+from .indicators import name_indicators
+from .models import Evidence, Figure, IndicatorRule, Inspection, Measure, Problem, Progress
 
 EVIDENCE_TYPES = {
     ".pdf": "application/pdf",
@@ -282,8 +283,6 @@ def report_progress(
     progress = Progress.objects.create(
         measure=measure, author=actor, text=text, reported_on=reported_on
     )
-    from zhenggai.oversight.statistics import name_indicators
-
     rows = [
         Figure(progress=progress, value=Decimal(str(value)), unit=unit, counts=counts)
         for value, unit, counts in figures
@@ -315,3 +314,44 @@ def report_progress(
         evidence=[e.sha256 or e.reference for e in stored],
     )
     return progress
+
+
+@transaction.atomic
+def apply_indicator_rules(*, actor) -> int:
+    """Name every reported figure's indicator again by the current rules; the count changed."""
+    rules = list(IndicatorRule.objects.all())
+    figures = Figure.objects.only("id", "counts", "unit", "indicator").iterator(2000)
+    changed = name_indicators(figures, rules)
+    Figure.objects.bulk_update(changed, ["indicator"], batch_size=1000)
+    record(
+        "indicators.applied",
+        rules[0] if rules else IndicatorRule(),
+        actor=actor,
+        changed=len(changed),
+        rules=len(rules),
+    )
+    return len(changed)
+
+
+@transaction.atomic
+def save_indicator_rules(formset, *, actor) -> int:
+    """Save the office's edits to the indicator rules, then name every figure again."""
+    # Deleting clears an object's pk: keep who went before saving.
+    deleted = [
+        IndicatorRule(pk=f.instance.pk, name=f.instance.name)
+        for f in formset.deleted_forms
+        if f.instance.pk
+    ]
+    formset.save()
+    for rule in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+        record(
+            "indicator.saved",
+            rule,
+            actor=actor,
+            name=rule.name,
+            unit=rule.unit,
+            keywords=rule.keywords,
+        )
+    for rule in deleted:
+        record("indicator.deleted", rule, actor=actor, name=rule.name)
+    return apply_indicator_rules(actor=actor)

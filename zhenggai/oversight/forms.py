@@ -3,9 +3,9 @@ from django.forms import modelformset_factory
 from django.utils import timezone
 
 from zhenggai.forms import CleanForm, CleanModelForm
-from zhenggai.ledger.models import Inspection, Problem
+from zhenggai.ledger.models import IndicatorRule, Inspection, Problem
 
-from .models import IndicatorRule, SupervisionOrder
+from .models import SupervisionOrder
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -100,39 +100,3 @@ class SupervisionOrder(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.replied_at is None and self.due < today
-
-
-class IndicatorRule(models.Model):
-    """A standard statistical indicator and the words that map reported figures to it."""
-
-    name = models.CharField("统计指标", max_length=50, unique=True)
-    verb = models.CharField(
-        "表述动词",
-        max_length=20,
-        blank=True,
-        help_text="统计表述中指标前的动词，如“召开”“开展”，可留空",
-    )
-    unit = models.CharField("计量单位", max_length=10)
-    keywords = models.CharField(
-        "关键词",
-        max_length=500,
-        help_text="成效数据的统计事项含任一关键词即归入本指标，以逗号或空格分隔",
-    )
-    position = models.PositiveIntegerField("顺序", default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = verbose_name_plural = "统计指标"
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.unit}）"
-
-    def keyword_list(self) -> list[str]:
-        return [
-            w
-            for w in self.keywords.replace("，", ",")
-            .replace("、", ",")
-            .replace(" ", ",")
-            .split(",")
-            if w
-        ]

@@ -1,4 +1,4 @@
-"""Sign-off, supervision orders and indicator rules: one function per act, atomic, audited."""
+"""Sign-off and supervision orders: one function per act, atomic, audited."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from zhenggai.accounts.access import Role, access_for
 from zhenggai.audit.services import record
-from zhenggai.ledger.models import Evidence, Figure, Measure, Problem
+from zhenggai.ledger.models import Evidence, Measure, Problem
 
-from .models import IndicatorRule, SignOff, SupervisionOrder
-from .statistics import match_rule
+from .models import SignOff, SupervisionOrder
 
 FINISHED = [Measure.Status.DONE, Measure.Status.ONGOING]
 # Any constant (distinct from the audit chain's): serialises order numbering per year.
@@ -238,49 +237,3 @@ def reply_order(order: SupervisionOrder, *, actor, text: str) -> SupervisionOrde
     order.save(update_fields=["reply_text", "replied_by", "replied_at"])
     record("order.replied", order, actor=actor, unit_id=order.unit_id, number=order.doc_number)
     return order
-
-
-@transaction.atomic
-def apply_rules(*, actor) -> int:
-    """Map every reported figure to the first matching indicator rule; the count changed."""
-    rules = list(IndicatorRule.objects.all())
-    changed = []
-    for figure in Figure.objects.only("id", "counts", "unit", "indicator").iterator(2000):
-        rule = match_rule(rules, figure.counts, figure.unit)
-        name = rule.name if rule else ""
-        if figure.indicator != name:
-            figure.indicator = name
-            changed.append(figure)
-    Figure.objects.bulk_update(changed, ["indicator"], batch_size=1000)
-    record(
-        "indicators.applied",
-        rules[0] if rules else IndicatorRule(),
-        actor=actor,
-        changed=len(changed),
-        rules=len(rules),
-    )
-    return len(changed)
-
-
-@transaction.atomic
-def save_rules(formset, *, actor) -> int:
-    """Save the office's edits to the indicator rules, then map every figure again."""
-    # Deleting clears an object's pk: keep who went before saving.
-    deleted = [
-        IndicatorRule(pk=f.instance.pk, name=f.instance.name)
-        for f in formset.deleted_forms
-        if f.instance.pk
-    ]
-    formset.save()
-    for rule in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
-        record(
-            "indicator.saved",
-            rule,
-            actor=actor,
-            name=rule.name,
-            unit=rule.unit,
-            keywords=rule.keywords,
-        )
-    for rule in deleted:
-        record("indicator.deleted", rule, actor=actor, name=rule.name)
-    return apply_rules(actor=actor)

@@ -1,4 +1,7 @@
-"""Round statistics: figures summed under indicators, and the round's aggregate statement."""
+"""Round statistics: figures summed under indicators, and the round's aggregate statement.
+
+The ledger names each figure's indicator (`zhenggai.ledger.indicators`); this only sums.
+"""
 
 from __future__ import annotations
 
@@ -9,56 +12,11 @@ from itertools import groupby
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from zhenggai.ledger.indicators import UNIT_FAMILIES, convert
 from zhenggai.ledger.models import Figure, Measure, Problem
 from zhenggai.notices.render import Paragraph, cn_date
 
 OPEN = [Measure.Status.PLANNED, Measure.Status.IN_PROGRESS]
-
-# Units that convert into each other: (family, factor to the family's base).
-UNIT_FAMILIES = {
-    "元": ("money", Decimal("0.0001")),
-    "千元": ("money", Decimal("0.1")),
-    "万元": ("money", Decimal(1)),
-    "亿元": ("money", Decimal(10000)),
-    "次": ("times", Decimal(1)),
-    "场": ("times", Decimal(1)),
-    "场次": ("times", Decimal(1)),
-    "人次": ("people", Decimal(1)),
-    "人": ("people", Decimal(1)),
-    "名": ("people", Decimal(1)),
-}
-
-
-def convert(value: Decimal, unit: str, to_unit: str) -> Decimal | None:
-    """The value in `to_unit`, or None when the two units do not measure the same thing."""
-    if unit == to_unit:
-        return value
-    source, target = UNIT_FAMILIES.get(unit), UNIT_FAMILIES.get(to_unit)
-    if not source or not target or source[0] != target[0]:
-        return None
-    return value * source[1] / target[1]
-
-
-def match_rule(rules, counts: str, unit: str):
-    """The first rule one of whose keywords is in `counts` and whose unit fits."""
-    for rule in rules:
-        if convert(Decimal(1), unit, rule.unit) is None:
-            continue
-        if any(word in counts for word in rule.keyword_list()):
-            return rule
-    return None
-
-
-def name_indicators(figures: list) -> None:
-    """Map figures to the office's indicators as they are entered (one query)."""
-    if not figures:
-        return
-    from .models import IndicatorRule
-
-    rules = list(IndicatorRule.objects.all())
-    for figure in figures:
-        rule = match_rule(rules, figure.counts, figure.unit)
-        figure.indicator = rule.name if rule else ""
 
 
 @dataclass

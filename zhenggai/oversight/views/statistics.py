@@ -6,14 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhenggai.ledger.models import Figure, Inspection
+from zhenggai.ledger import services as ledger
+from zhenggai.ledger.models import Figure, IndicatorRule, Inspection
 from zhenggai.notices.docx import official_docx
 
-from .. import services
 from ..access import require_office
 from ..documents import issuer_of
 from ..forms import RoundForm, RuleFormSet
-from ..models import IndicatorRule
 from ..statistics import as_text, indicator_totals, round_summary, statement
 from .orders import DOCX, attachment
 
@@ -82,7 +81,7 @@ def indicator_list(request):
     require_office(request)
     formset = RuleFormSet(request.POST or None, queryset=IndicatorRule.objects.all())
     if request.method == "POST" and formset.is_valid():
-        changed = services.save_rules(formset, actor=request.user)
+        changed = ledger.save_indicator_rules(formset, actor=request.user)
         messages.success(request, f"已保存统计指标，重新归集成效数据 {changed} 条。")
         return redirect("oversight:indicator-list")
     return render(request, "oversight/indicators.html", {"formset": formset})
@@ -92,6 +91,6 @@ def indicator_list(request):
 @require_POST
 def indicator_apply(request):
     require_office(request)
-    changed = services.apply_rules(actor=request.user)
+    changed = ledger.apply_indicator_rules(actor=request.user)
     messages.success(request, f"已按统计指标重新归集成效数据，变动 {changed} 条。")
     return redirect("oversight:statistics")
