@@ -12,7 +12,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.disclosure.conftest import EXAMPLE, load_scorer, report
+from tests.disclosure.conftest import report
+from tests.shared import example, scorer
 from zhenggai.accounts.models import Unit
 from zhenggai.cli import main as cli_main
 from zhenggai.disclosure import exports
@@ -159,15 +160,15 @@ def test_any_ledger_parses_back_to_itself(units, shape):
 
 
 def test_the_example_imported_exported_and_parsed_scores_at_least_0_9(db):
-    source = parse(read_file(EXAMPLE / "notice.txt"))
-    data = (EXAMPLE / "notice.txt").read_bytes()
+    source = parse(read_file(example()))
+    data = example().read_bytes()
     inspection = commit_draft(draft_from_file(data, "notice.txt"), "临平区总工会", actor=None)
     # The unit the import creates signs and answers as the notice did.
     assert inspection.unit.full_name == "中共杭州市临平区总工会党组"
     assert inspection.unit.phone == "89089699"
     text = to_text(notice_from_ledger(inspection, today=source.date))
-    gold = json.loads((EXAMPLE / "gold.json").read_text(encoding="utf-8"))
-    result = load_scorer().score(gold, parse(text).to_json())
+    gold = json.loads(example("gold.json").read_text(encoding="utf-8"))
+    result = scorer().score(gold, parse(text).to_json())
     assert result["score"] >= 0.9, result
     assert result["measure_counts"]["exact"] == result["measure_counts"]["nodes"]
 

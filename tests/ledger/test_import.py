@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import READ_A, make_ledger
+from tests.shared import example
 from zhenggai.accounts.models import Unit
 from zhenggai.audit.models import Event
 from zhenggai.ledger import draft as drafts
@@ -22,7 +23,8 @@ from zhenggai.ledger.services import LedgerError
 from zhenggai.ledger.workbook import export_inspection
 
 pytestmark = pytest.mark.django_db
-EXAMPLE = Path(__file__).parents[2] / ".." / "shared" / "examples" / "linping-union-2022"
+# A notice in the repository, for tests that need a notice but not the example.
+SAMPLE = Path(__file__).parents[1] / "samples" / "qingshan-library-2023.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +64,8 @@ def nothing_written() -> bool:
 
 
 def test_it_imports_the_example_notice_with_the_gold_counts(db):
-    gold = json.loads((EXAMPLE / "gold.json").read_text(encoding="utf-8"))
-    draft = draft_from_file((EXAMPLE / "notice.txt").read_bytes(), "notice.txt")
+    gold = json.loads(example("gold.json").read_text(encoding="utf-8"))
+    draft = draft_from_file(example().read_bytes(), "notice.txt")
     inspection = commit_draft(draft, "区总工会", actor=None)
     categories = Problem.objects.filter(inspection=inspection, parent=None)
     assert categories.count() == len(gold["sections"]) == 9
@@ -80,7 +82,7 @@ def test_it_imports_the_example_notice_with_the_gold_counts(db):
 
 
 def test_it_keeps_notice_figures_as_progress_of_their_measure(db):
-    draft = draft_from_file((EXAMPLE / "notice.txt").read_bytes(), "notice.txt")
+    draft = draft_from_file(example().read_bytes(), "notice.txt")
     inspection = commit_draft(draft, "区总工会", actor=None)
     figure = Figure.objects.get(
         progress__measure__problem__inspection=inspection, unit="人", value=10817
@@ -112,10 +114,10 @@ def test_it_rolls_back_when_writing_fails_half_way(db, monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(drafts.Progress.objects, "bulk_create", broken)
-    draft = draft_from_file((EXAMPLE / "notice.txt").read_bytes(), "notice.txt")
+    draft = draft_from_file(SAMPLE.read_bytes(), SAMPLE.name)
     with pytest.raises(RuntimeError):
-        commit_draft(draft, "区总工会", actor=None)
-    assert nothing_written() and not Unit.objects.filter(name="区总工会").exists()
+        commit_draft(draft, "区图书馆", actor=None)
+    assert nothing_written() and not Unit.objects.filter(name="区图书馆").exists()
 
 
 def test_it_refuses_a_deadline_before_the_feedback(db):
@@ -141,7 +143,7 @@ def cli(path, unit="区总工会"):
 
 
 def test_cli_imports_a_notice_and_prints_the_inspection_last(db, capsys):
-    assert cli(EXAMPLE / "notice.txt") == 0
+    assert cli(SAMPLE) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last == f"inspection {Inspection.objects.get().pk}"
 
@@ -287,9 +289,9 @@ def test_it_keeps_editors_to_their_own_units(login, cast, units):
 
 def test_it_lets_only_the_office_create_a_unit(login, cast):
     client = login("olivia")
-    preview = upload(client, (EXAMPLE / "notice.txt").read_bytes(), "notice.txt")
-    client.post(preview, {**FIELDS, "new_unit": "区总工会"})
-    assert Inspection.objects.get().unit.name == "区总工会"
+    preview = upload(client, SAMPLE.read_bytes(), SAMPLE.name)
+    client.post(preview, {**FIELDS, "new_unit": "区图书馆"})
+    assert Inspection.objects.get().unit.name == "区图书馆"
 
 
 def test_it_hides_one_users_upload_from_another(login, cast, client, units):
