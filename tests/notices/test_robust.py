@@ -1,11 +1,14 @@
-"""parse never raises and never hangs, whatever it is given."""
+"""parse returns a well-formed notice whatever it is given; read_bytes a text or a
+Chinese refusal naming the file. How long parse takes is measured in bench/adversarial.py."""
 
-import time
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.notices.adversarial import adversarial
+from tests.notices.checks import parsed
 from zhenggai.notices import NoticeReadError, parse, read_bytes
 
 PIECES = [
@@ -54,30 +57,43 @@ PIECES = [
 ]
 
 
-@settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+# No deadline: how long an example takes is the bench's business, not a test's.
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=80))
 def test_it_parses_notice_like_noise(parts):
-    notice = parse("".join(parts))
-    notice.to_json()
+    parsed("".join(parts))
 
 
-@settings(max_examples=200, deadline=1000)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=400))
 def test_it_parses_random_text(text):
-    parse(text).to_json()
+    parsed(text)
 
 
-@settings(max_examples=100, deadline=1000)
-@given(st.binary(max_size=400), st.sampled_from(["a.txt", "a.html", "a.docx", "a.htm"]))
-def test_it_reads_random_bytes_or_refuses_them(data, name):
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def read_or_refuse(data: bytes, name: str) -> str | None:
+    """The text read, checked; None for a refusal, which must be Chinese and name the file."""
     try:
         text = read_bytes(data, name)
-    except NoticeReadError:
-        return
-    parse(text).to_json()
+    except NoticeReadError as exc:
+        assert str(exc) == exc.message and CHINESE.search(exc.message), exc.message
+        assert name in exc.message, exc.message
+        return None
+    assert isinstance(text, str) and text.strip() and "\r" not in text
+    parsed(text)
+    return text
 
 
-@settings(max_examples=50, deadline=1000)
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=400), st.sampled_from(["a.txt", "a.html", "a.docx", "a.htm", "a.pdf"]))
+def test_it_reads_random_bytes_or_refuses_them(data, name):
+    text = read_or_refuse(data, name)
+    assert name != "a.pdf" or text is None
+
+
+@settings(max_examples=50, deadline=None)
 @given(
     st.lists(st.sampled_from(["utf-8", "gb18030", "utf-16-le", "big5"]), min_size=1, max_size=4),
     st.lists(st.sampled_from(PIECES), min_size=1, max_size=20),
@@ -87,37 +103,26 @@ def test_it_reads_mixed_encodings(encodings, parts):
         piece.encode(encodings[i % len(encodings)], errors="replace")
         for i, piece in enumerate(parts)
     )
-    try:
-        text = read_bytes(data, "mixed.txt")
-    except NoticeReadError:
-        return
-    parse(text).to_json()
+    text = read_or_refuse(data, "mixed.txt")
+    # UTF-8 alone is read exactly. (Not GB18030: a text as short as "(一)" is also UTF-8.)
+    if set(encodings[: len(parts)]) == {"utf-8"} and "".join(parts).strip():
+        assert text == "".join(parts)
 
 
-ADVERSARIAL = {
-    "unclosed quotes": "一、关于“" * 2000 + "针对“问题" * 2000,
-    "10,000 一是 in a row": "一是" * 10_000,
-    "10,000 一是 as items": "一、关于“甲”问题\n" + "一是做,".join([""] * 10_000),
-    "numbered forever": "".join(f"{i}.做事。" for i in range(1, 10_000)),
-    "1 MB without punctuation": "整改落实巡察反馈问题" * 100_000,
-    "1 MB of digits": "1" * 1_000_000,
-    "1 MB of Chinese numerals": "一二三四五六七八九十" * 100_000,
-    "1 MB of quotes": "“‘" * 500_000,
-    "deep parentheses": "(" * 100_000 + "一" + ")" * 100_000,
-    "all openings": "\n".join(["一、", "(一)", "1.", "(1)", "①", "一是"] * 5000),
-    "lone surrogates": "一、关于\ud800问题\udfff",
-    "control characters": "\x00\x01一、\x0b问题\x1f",
-}
+ADVERSARIAL = adversarial()
 
 
 @pytest.mark.parametrize("text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
-def test_it_survives_adversarial_text_within_a_second(text):
-    began = time.perf_counter()
-    notice = parse(text)
-    notice.to_json()
-    assert time.perf_counter() - began < 1.0
+def test_it_parses_adversarial_text(text):
+    notice = parsed(text)
+    assert notice.warnings  # none of these is a notice; the parser says what it missed
 
 
 def test_it_never_raises_even_on_non_text():
     assert parse(None).sections == []
     assert parse(b"bytes").sections == []
+
+
+@pytest.mark.xfail(strict=True, reason="bug: a 310-digit figure parses as inf; JSON has no inf")
+def test_it_keeps_figures_finite_however_long_the_number():
+    parsed("一、关于“甲”问题\n（一）针对“乙”问题\n一是召开会议1" + "0" * 310 + "次。")
