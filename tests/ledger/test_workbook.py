@@ -363,8 +363,9 @@ BAD_FILES = {
 @pytest.mark.parametrize("case", BAD_FILES, ids=str)
 def test_it_refuses_bad_files_with_a_chinese_message(case):
     data, words = BAD_FILES[case]
-    with pytest.raises(WorkbookError, match=words):
+    with pytest.raises(WorkbookError, match=words) as refusal:
         read_workbook(data, "台账.xlsx")
+    assert "“台账.xlsx”" in str(refusal.value)  # the message names the file
 
 
 def test_it_refuses_oversized_files_before_unpacking(monkeypatch):

@@ -18,7 +18,7 @@ def bomb(size: int, entries: int = 1) -> bytes:
 def test_it_refuses_a_docx_that_would_unpack_to_gigabytes():
     data = bomb(150 * 1024 * 1024)  # a few hundred KB on disk
     assert len(data) < 1024 * 1024
-    with pytest.raises(NoticeReadError, match="Word 文件被拒绝.*解压后过大"):
+    with pytest.raises(NoticeReadError, match="Word 文件被拒绝.*解压后过大.*：通报.docx$"):
         read_bytes(data, "通报.docx")
 
 
@@ -34,5 +34,8 @@ def test_it_refuses_suspicious_archives(data, message):
         check_zip(data)
 
 
-def test_it_accepts_an_ordinary_archive():
-    check_zip(bomb(10_000, entries=3))
+def test_it_accepts_an_ordinary_archive_and_lists_its_entries():
+    entries = check_zip(bomb(10_000, entries=3))
+    assert [(e.filename, e.file_size) for e in entries] == [
+        (f"word/part{i}.xml", 10_000) for i in range(3)
+    ]
