@@ -283,6 +283,7 @@ def measure(office, runs: int) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from zhenggai.accounts.access import Access
     from zhenggai.oversight.dashboard import Filters, Scope, build
     from zhenggai.oversight.views.dashboard import dashboard
 
@@ -300,7 +301,7 @@ def measure(office, runs: int) -> None:
     raw_sql(today)
     with CaptureQueriesContext(connection) as captured:
         size = len(page().content)
-    t_service = median_seconds(lambda: build(Scope(office=True), Filters(), today), runs)
+    t_service = median_seconds(lambda: build(Scope(Access(office=True)), Filters(), today), runs)
     t_page = median_seconds(page, runs)
     t_raw = median_seconds(lambda: raw_sql(today), runs)
     print(f"dashboard page: {len(captured)} queries, {size / 1024:.0f} KB of HTML")

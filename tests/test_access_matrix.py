@@ -345,11 +345,6 @@ def test_it_writes_for_the_roles_the_matrix_allows_and_only_for_them(
 # --- the reproductions of issue 10 -------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: inspection-edit offers every unit the user may read (units_visible_to) "
-    "as the inspection's unit, so an editor of A who only reads B moves A's inspection to B",
-)
 @pytest.mark.django_db
 def test_it_refuses_to_move_an_inspection_to_a_unit_its_editor_only_reads(
     ledger_a, units, client, django_user_model
@@ -366,11 +361,6 @@ def test_it_refuses_to_move_an_inspection_to_a_unit_its_editor_only_reads(
     assert ledger_a.unit == units["A"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: inspection-add offers an editor only the units of their memberships, "
-    "not the sub-units a membership covers, although the import accepts them",
-)
 @pytest.mark.django_db
 def test_it_lets_an_editor_register_an_inspection_in_a_covered_sub_unit(cast, units, client):
     client.force_login(cast["alice"])

@@ -69,17 +69,17 @@ def test_it_leaves_a_single_problem_unnumbered_and_puts_own_measures_first(units
 
 def test_it_counts_problems_done_by_measures_or_by_sign_off(units):
     ledger = make_ledger(units["A"], categories=2, problems=2, measures=2)
-    assert "反馈问题4个，已完成整改0个，持续整改4个，完成率0%。" in text_of(ledger)
+    assert "反馈问题4个，已完成整改0个，持续整改4个，问题整改完成率0%。" in text_of(ledger)
     Measure.objects.filter(problem=problem(ledger, "具体问题1-1")).update(status="done")
     Problem.objects.filter(pk=problem(ledger, "具体问题2-2").pk).update(closed_at=timezone.now())
-    assert "反馈问题4个，已完成整改2个，持续整改2个，完成率50%。" in text_of(ledger)
+    assert "反馈问题4个，已完成整改2个，持续整改2个，问题整改完成率50%。" in text_of(ledger)
 
 
 def test_it_keeps_problems_with_ongoing_measures_among_the_continuing(units):
     ledger = make_ledger(units["A"], categories=1, problems=3, measures=1)
     Measure.objects.filter(problem__inspection=ledger).update(status="done")
     Measure.objects.filter(problem=problem(ledger, "具体问题1-3")).update(status="ongoing")
-    assert "反馈问题3个，已完成整改2个，持续整改1个，完成率66.7%。" in text_of(ledger)
+    assert "反馈问题3个，已完成整改2个，持续整改1个，问题整改完成率66.67%。" in text_of(ledger)
 
 
 def test_it_counts_a_category_without_specific_problems_as_one(units):
@@ -87,7 +87,7 @@ def test_it_counts_a_category_without_specific_problems_as_one(units):
     lone = Problem.objects.create(inspection=ledger, title="单列问题", position=9)
     Measure.objects.create(problem=lone, text="立行立改", status="done")
     text = text_of(ledger)
-    assert "反馈问题2个，已完成整改1个，持续整改1个，完成率50%。" in text
+    assert "反馈问题2个，已完成整改1个，持续整改1个，问题整改完成率50%。" in text
     assert "二、关于“单列”问题的整改情况\n一是立行立改。\n" in text
 
 
@@ -105,7 +105,7 @@ def test_it_leaves_withheld_problems_out_and_closes_up_the_numbering(units):
     text = text_of(ledger)
     assert "类别问题1" not in text and "具体问题1-2" not in text
     assert "一、关于“类别问题2”问题的整改情况" in text and "二、" not in text
-    assert "反馈问题3个，已完成整改3个，持续整改0个，完成率100%。" in text
+    assert "反馈问题3个，已完成整改3个，持续整改0个，问题整改完成率100%。" in text
 
 
 def test_it_closes_up_problem_and_measure_numbers(units):
@@ -163,5 +163,5 @@ def test_it_reads_the_ledger_in_a_fixed_number_of_queries(units, size, django_as
     for measure in Measure.objects.filter(problem__inspection=ledger)[:5]:
         report(measure, "已推进", ("召开会议", 2, "次"))
     ledger = Inspection.objects.select_related("unit").get(pk=ledger.pk)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         notice_from_ledger(ledger, today=TODAY)

@@ -69,10 +69,12 @@ def test_it_lists_only_visible_inspections_on_home(login, ledger_a, ledger_b):
 
 def test_it_shows_completion_and_overdue_on_home(login, ledger_a):
     response = login("bob").get("/")
-    row = response.context["inspections"][0]
+    tally = response.context["inspections"][0].tally
     # 2 categories × 2 problems × 2 measures, every second one done, all due in 2026-04.
-    assert (row.total, row.done, row.rate) == (8, 4, 50.0)
-    assert row.overdue == (4 if dt.date.today() > dt.date(2026, 3, 31) else 0)
+    assert (tally.total, tally.done, str(tally.measure_rate)) == (8, 4, "50%")
+    assert tally.red == (4 if dt.date.today() > dt.date(2026, 3, 31) else 0)
+    page = response.content.decode()
+    assert "措施完成率" in page and "问题整改完成率" in page
 
 
 def test_it_colours_measures_by_date_and_status(login, ledger_a):

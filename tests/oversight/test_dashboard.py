@@ -8,13 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import make_ledger
+from zhenggai.accounts.access import Access
 from zhenggai.ledger.models import Inspection, Measure
 from zhenggai.oversight import services
 from zhenggai.oversight.dashboard import Filters, Scope, build
 
 pytestmark = pytest.mark.django_db
 
-OFFICE = Scope(office=True)
+OFFICE = Scope(Access(office=True))
 # make_ledger: 8 measures, every second one done, due 2026-03-31 and 2026-04-01.
 BEFORE = dt.date(2026, 3, 25)
 AFTER = dt.date(2026, 4, 2)
@@ -27,7 +28,7 @@ def test_it_counts_measures_by_status_and_colour(ledger_a, ledger_b):
     t = build(OFFICE, Filters(), AFTER).total
     assert (t.total, t.done, t.ongoing, t.planned, t.in_progress) == (16, 8, 1, 7, 0)
     assert (t.done, t.yellow, t.red, t.blue) == (8, 0, 7, 1)
-    assert t.rate == 50.0 and t.problems == 8 and t.closed == 0
+    assert str(t.measure_rate) == "50%" and t.problems == 8 and t.closed == 0
 
 
 def test_it_computes_red_from_the_date_and_never_stores_it(ledger_a):
@@ -51,10 +52,8 @@ def test_it_ranks_units_and_counts_returned_sign_offs(cast, ledger_a, ledger_b):
     signoff = services.apply_signoff(problem, actor=cast["alice"])
     services.return_signoff(signoff, actor=cast["olivia"], reason="佐证不足")
     board = build(OFFICE, Filters(), AFTER)
-    assert [(u.name, t.rate, t.returned) for u, t in board.units] == [
-        ("乙单位", 100.0, 0),
-        ("甲单位", 62.5, 1),
-    ]
+    rows = [(u.name, str(t.problem_rate), str(t.measure_rate), t.returned) for u, t in board.units]
+    assert rows == [("乙单位", "100%", "100%", 0), ("甲单位", "25%", "62.50%", 1)]
 
 
 def test_it_shows_each_inspections_clock(ledger_a):

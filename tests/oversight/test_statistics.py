@@ -13,9 +13,10 @@ from docx import Document
 
 from tests.oversight.conftest import finish, specific
 from zhenggai.ledger import services as ledger
+from zhenggai.ledger.counts import Rate
 from zhenggai.ledger.models import Figure, IndicatorRule, Measure, Problem, Progress
 from zhenggai.oversight import services
-from zhenggai.oversight.statistics import RoundSummary, indicator_totals, round_summary, statement
+from zhenggai.oversight.statistics import indicator_totals, round_summary, statement
 
 pytestmark = pytest.mark.django_db
 ROUND = "一届区委第一轮巡察"
@@ -64,13 +65,17 @@ def test_it_sums_indicators_across_units_in_the_rules_unit(figures, ledger_a, le
 def test_it_counts_the_rounds_problems_and_measures(progress, ledger_a):
     from zhenggai.ledger.models import Inspection
 
-    s = round_summary(ROUND, Inspection.objects.filter(round=ROUND))
-    assert (s.units, s.problems, s.rectified, s.closed) == (2, 8, 3, 1)
-    assert (s.measures, s.done, s.ongoing, s.rate) == (16, 11, 0, "37.50")
+    s = round_summary(ROUND, Inspection.objects.filter(round=ROUND), dt.date(2026, 6, 1))
+    t = s.total
+    assert (s.units, t.problems, t.rectified, t.closed) == (2, 8, 3, 1)
+    assert (t.total, t.done, t.blue, str(t.problem_rate)) == (16, 11, 0, "37.50%")
+    assert str(t.measure_rate) == "68.75%"
 
 
 def test_it_writes_the_rate_as_the_genre_does():
-    assert RoundSummary(ROUND, problems=697, rectified=688).rate == "98.71"
+    assert str(Rate.of(688, 697)) == "98.71%"
+    assert (str(Rate.of(1, 6)), str(Rate.of(3, 3)), str(Rate.of(1, 2))) == ("16.67%", "100%", "50%")
+    assert (str(Rate.of(1, 8)), str(Rate.of(0, 0))) == ("12.50%", "0%")
 
 
 def test_it_writes_the_statement_in_the_genre(progress, figures):
@@ -78,16 +83,16 @@ def test_it_writes_the_statement_in_the_genre(progress, figures):
 
     inspections = Inspection.objects.filter(round=ROUND)
     paras = statement(
-        round_summary(ROUND, inspections),
+        round_summary(ROUND, inspections, dt.date(2026, 6, 1)),
         indicator_totals(inspections, IndicatorRule.objects.all()),
         today=dt.date(2026, 6, 1),
         issuer="中共测试区委巡察办",
     )
     text = "\n".join(p.text for p in paras)
     assert "截至2026年6月1日，巡察反馈的8个问题，完成整改3个，其中已对账销号1个" in text
-    assert "总体完成率37.50%" in text
+    assert "问题整改完成率37.50%" in text and "措施完成率68.75%" in text
     assert "通过整改，召开专题民主生活会3次；完善和新建制度3项；追回资金15万元。" in text
-    assert "甲单位：反馈问题4个，完成整改2个，完成率50.00%" in text
+    assert "甲单位：反馈问题4个，完成整改2个，问题整改完成率50%" in text
     assert [p.kind for p in paras[-2:]] == ["signature", "date"]
 
 

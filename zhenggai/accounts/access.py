@@ -1,20 +1,64 @@
-"""Who may see and change what: the one place that decides, for every object type.
+"""Who may see and do what: the one place that decides, for every object type.
 
-An office member sees every unit. Anyone else sees the units of their memberships,
-and the sub-units of those that cover them. Writes need a role on the object's unit.
+A membership gives a role on a unit, and on its sub-units when it covers them. Each
+act below names the roles that grant it and whether the inspection office may do it on
+every unit. Views, services, form choices, exports, reminders and dashboards ask here:
+`Access.may(act, unit)` for one unit, `Access.q(act)` and the querysets'
+`for_user(user, act)` for many. Nothing else matches unit paths against memberships.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from .models import Membership, Unit
 
 Role = Membership.Role
-LEDGER_EDITORS = {Role.EDITOR}
-READERS = set(Role)
+
+READ = "read"  # see a unit's ledger, notices and orders
+EDIT = "edit"  # keep a unit's ledger: problems, measures, notices, sign-off applications
+REGISTER = "register"  # register or import an inspection of a unit
+ANSWER = "answer"  # answer the public's comments and the office's orders
+COMMENTS = "comments"  # read the public's comments
+LEAD = "lead"  # the leaders' and the office's dashboard and statistics
+OFFICE = "office"  # the office's own acts: orders, sign-off review, rounds, indicators
+
+# act -> (roles that grant it on a unit, whether the office may do it on every unit)
+ACTS: dict[str, tuple[frozenset[str], bool]] = {
+    READ: (frozenset(Role), True),
+    EDIT: (frozenset({Role.EDITOR}), False),
+    REGISTER: (frozenset({Role.EDITOR}), True),
+    ANSWER: (frozenset({Role.EDITOR, Role.LEADER}), False),
+    COMMENTS: (frozenset({Role.EDITOR, Role.LEADER}), True),
+    LEAD: (frozenset({Role.LEADER}), True),
+    OFFICE: (frozenset(), True),
+}
+
+
+def covers(grant_path: str, subunits: bool, unit_path: str) -> bool:
+    """Whether a membership on `grant_path` reaches the unit at `unit_path`."""
+    return unit_path == grant_path or (subunits and unit_path.startswith(grant_path))
+
+
+def covers_q(grant_path: str, subunits: bool, prefix: str = "") -> Q:
+    """The same rule as `covers`, as a filter on `<prefix>path`."""
+    if subunits:
+        return Q(**{f"{prefix}path__startswith": grant_path})
+    return Q(**{f"{prefix}path": grant_path})
+
+
+def within(unit: Unit, root: Unit) -> bool:
+    """Whether `unit` is `root` or one of its sub-units."""
+    return covers(root.path, True, unit.path)
+
+
+def subtree_q(root: Unit, prefix: str = "") -> Q:
+    """Units that are `root` or below it, as a filter on `<prefix>path`."""
+    return covers_q(root.path, True, prefix)
 
 
 @dataclass
@@ -26,25 +70,32 @@ class Access:
     grants: list[tuple[str, str, bool]] = field(default_factory=list)
 
     def roles_in(self, unit: Unit) -> set[str]:
-        roles = set()
-        for path, role, covers in self.grants:
-            if unit.path == path or (covers and unit.path.startswith(path)):
-                roles.add(role)
-        return roles
+        return {role for path, role, subs in self.grants if covers(path, subs, unit.path)}
+
+    def may(self, act: str, unit: Unit) -> bool:
+        roles, office_all = ACTS[act]
+        return (office_all and self.office) or bool(self.roles_in(unit) & roles)
 
     def can_read(self, unit: Unit) -> bool:
-        return self.office or bool(self.roles_in(unit))
+        return self.may(READ, unit)
 
     def has_role(self, unit: Unit, *roles: str) -> bool:
         return bool(self.roles_in(unit) & set(roles))
 
-    def unit_filter(self, prefix: str = "") -> Q:
-        """A Q on `<prefix>path` matching every unit this user may read."""
-        if self.office:
+    def anywhere(self, act: str) -> bool:
+        """Whether the user may do `act` on at least one unit."""
+        roles, office_all = ACTS[act]
+        return (office_all and self.office) or any(r in roles for _p, r, _s in self.grants)
+
+    def q(self, act: str = READ, prefix: str = "") -> Q:
+        """A filter on `<prefix>path` matching every unit where the user may do `act`."""
+        roles, office_all = ACTS[act]
+        if office_all and self.office:
             return Q()
         q = Q(pk__in=[])
-        for path, _role, covers in self.grants:
-            q |= Q(**{f"{prefix}path__startswith" if covers else f"{prefix}path": path})
+        for path, role, subs in self.grants:
+            if role in roles:
+                q |= covers_q(path, subs, prefix)
         return q
 
 
@@ -61,8 +112,54 @@ def access_for(user) -> Access:
     return access
 
 
+def require(request, act: str, unit: Unit | None = None) -> None:
+    """PermissionDenied unless the user may do `act` on `unit` (or on some unit)."""
+    access = access_for(request.user)
+    if not (access.may(act, unit) if unit is not None else access.anywhere(act)):
+        raise PermissionDenied
+
+
+def holders(unit: Unit, memberships) -> list:
+    """The users of `memberships` (rows with user, unit and covers_subunits) reaching `unit`."""
+    return [m.user for m in memberships if covers(m.unit.path, m.covers_subunits, unit.path)]
+
+
+class UnitScopedQuerySet(models.QuerySet):
+    """Rows that belong to a unit through `unit_field`, restricted by the one access rule.
+
+    Views reach unit-owned rows only through `for_user` (or `visible_to`,
+    `editable_by`): a test fails on a view that queries such a model without them.
+    """
+
+    unit_field = "unit"
+
+    def _prefix(self) -> str:
+        return f"{self.unit_field}__" if self.unit_field else ""
+
+    def for_user(self, user, act: str = READ) -> QuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(access_for(user).q(act, self._prefix()))
+
+    def visible_to(self, user) -> QuerySet:
+        return self.for_user(user, READ)
+
+    def editable_by(self, user) -> QuerySet:
+        return self.for_user(user, EDIT)
+
+    def within(self, root: Unit) -> QuerySet:
+        """Rows of `root` and its sub-units."""
+        return self.filter(subtree_q(root, self._prefix()))
+
+
+class UnitQuerySet(UnitScopedQuerySet):
+    unit_field = ""
+
+
+def units_for(user, act: str = READ) -> QuerySet[Unit]:
+    """The units where the user may do `act`."""
+    return UnitQuerySet(Unit).for_user(user, act)
+
+
 def units_visible_to(user) -> QuerySet[Unit]:
-    access = access_for(user)
-    if not user.is_authenticated:
-        return Unit.objects.none()
-    return Unit.objects.filter(access.unit_filter())
+    return units_for(user, READ)

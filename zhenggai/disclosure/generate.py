@@ -1,7 +1,8 @@
 """The progress notice of an inspection, written from its ledger as a notice tree.
 
-Four queries whatever the size of the ledger: problems, measures (with the id of
-their latest progress report), those reports, and their figures.
+Six queries whatever the size of the ledger: problems, measures (with the id of
+their latest progress report), those reports, their figures, and the two that count
+(`zhenggai.ledger.counts`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from zhenggai.ledger.counts import Tally, tally
 from zhenggai.ledger.models import Figure, Inspection, Measure, Problem, Progress
 from zhenggai.notices import tree
 from zhenggai.notices.numerals import int_to_chinese
@@ -70,7 +72,9 @@ def notice_from_ledger(
             phone=unit.phone or None, address=unit.address or None, email=unit.email or None
         ),
     )
-    notice.preamble = _preamble(inspection, notice, _totals(ledger))
+    # The figures count what this version shows, by the ledger's one definition.
+    totals = tally([inspection], notice.date, public=not internal)
+    notice.preamble = _preamble(inspection, notice, totals)
     notice.figures = [f for s in sections for m in _all_measures(s) for f in m.figures]
     return notice
 
@@ -169,38 +173,7 @@ def _figure(row: Figure) -> tree.Figure:
     )
 
 
-@dataclass
-class _Totals:
-    """How many problems the notice covers and how many are done."""
-
-    problems: int = 0
-    done: int = 0
-
-    @property
-    def rate(self) -> str:
-        value = round(100 * self.done / self.problems, 1)
-        return f"{value:g}%"
-
-
-def _totals(ledger: _Ledger) -> _Totals:
-    """Problems are the specific problems, and each category without any (it is one).
-
-    A problem is done when it is closed by sign-off (销号), or when it has measures and
-    every one of them is done. A 长期坚持 measure never is, so its problem stays among
-    持续整改 until the office signs it off.
-    """
-    totals = _Totals()
-    for category in ledger.categories:
-        for problem in ledger.subs[category.pk] or [category]:
-            totals.problems += 1
-            measures = ledger.measures[problem.pk]
-            closed = problem.closed_at or category.closed_at
-            finished = measures and all(m.status == Measure.Status.DONE for m in measures)
-            totals.done += bool(closed or finished)
-    return totals
-
-
-def _preamble(inspection: Inspection, notice: tree.Notice, totals: _Totals) -> list[str]:
+def _preamble(inspection: Inspection, notice: tree.Notice, totals: Tally) -> list[str]:
     """The inspection, the feedback, then the state in figures."""
     unit, kind = _short(notice), inspection.get_kind_display()
     group = inspection.group
@@ -214,8 +187,8 @@ def _preamble(inspection: Inspection, notice: tree.Notice, totals: _Totals) -> l
     state = COMMITMENT.format(unit=unit, kind=kind)
     if totals.problems:
         state += (
-            f"截至目前，{kind}反馈问题{totals.problems}个，已完成整改{totals.done}个，"
-            f"持续整改{totals.problems - totals.done}个，完成率{totals.rate}。"
+            f"截至目前，{kind}反馈问题{totals.problems}个，已完成整改{totals.rectified}个，"
+            f"持续整改{totals.unrectified}个，问题整改完成率{totals.problem_rate}。"
         )
     return [text, state]
 

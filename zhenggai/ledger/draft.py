@@ -18,13 +18,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from zhenggai.accounts.access import access_for
 from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
 
 from .indicators import name_indicators
 from .models import Evidence, Figure, Inspection, Measure, Problem, Progress, add_months
-from .services import LedgerError
+from .services import LedgerError, check_register
 
 Term, Status = Measure.Term, Measure.Status
 # The largest file any reader takes, checked before it is read.
@@ -276,6 +277,9 @@ def check_draft(draft: LedgerDraft, unit_name: str) -> None:
 
 
 def _check_measure(draft: LedgerDraft, measure: DraftMeasure) -> None:
+    if measure.term == Term.ONGOING and measure.status == Status.DONE:
+        measure.status = Status.ONGOING
+        draft.warn(f"{measure.place}：长期坚持的措施不能标记为“已完成”，按“长期坚持”导入。")
     for name, label, limit in LIMITS:
         if len(getattr(measure, name)) > limit:
             draft.fail(f"{measure.place}：{label}超过{limit}字。")
@@ -307,6 +311,9 @@ def commit_draft(
         name=unit_name.strip(),
         defaults={"full_name": draft.issuer[:200], **_contact(draft.contact)},
     )
+    if created and actor is not None and not access_for(actor).office:
+        raise LedgerError(f"单位“{unit.name}”不存在；新单位由巡察办创建。")
+    check_register(actor, unit)
     inspection = Inspection.objects.create(
         unit=unit,
         kind=draft.kind,

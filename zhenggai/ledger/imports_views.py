@@ -18,12 +18,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhenggai.accounts.access import Role, access_for
+from zhenggai.accounts.access import REGISTER, access_for, units_for
 from zhenggai.accounts.models import Unit
 from zhenggai.forms import CleanForm
 from zhenggai.notices.render import cn_date
@@ -45,14 +45,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def units_for_import(user):
     """Units the user may import into: the office's all, an editor's own (and covered) ones."""
-    access = access_for(user)
-    if access.office:
-        return Unit.objects.all()
-    q = Q(pk__in=[])
-    for path, role, covers in access.grants:
-        if role == Role.EDITOR:
-            q |= Q(path__startswith=path) if covers else Q(path=path)
-    return Unit.objects.filter(q)
+    return units_for(user, REGISTER)
 
 
 class UploadForm(forms.Form):

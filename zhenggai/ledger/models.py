@@ -4,9 +4,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
+from zhenggai.accounts.access import UnitScopedQuerySet
 from zhenggai.accounts.models import Unit
+
+from . import rules
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -20,13 +24,58 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-class InspectionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from zhenggai.accounts.access import access_for
+class InspectionQuerySet(UnitScopedQuerySet):
+    unit_field = "unit"
 
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(access_for(user).unit_filter("unit__"))
+
+class ProblemQuerySet(UnitScopedQuerySet):
+    unit_field = "inspection__unit"
+
+    def public(self):
+        """Problems the public version may show: neither they nor their category withheld."""
+        return self.filter(withhold_reason="").filter(
+            Q(parent__isnull=True) | Q(parent__withhold_reason="")
+        )
+
+    def counted(self):
+        """What counts as a problem (问题): specific problems, and categories without any.
+
+        A category with specific problems is a 问题类别, not itself counted.
+        """
+        categories = self.model.objects.filter(parent__isnull=False).values("parent_id")
+        return self.exclude(pk__in=categories)
+
+
+class MeasureQuerySet(UnitScopedQuerySet):
+    unit_field = "problem__inspection__unit"
+
+    def public(self):
+        """Measures the public version may show: not withheld, nor their problem or category."""
+        return self.filter(withhold_reason="", problem__in=Problem.objects.public())
+
+    def open(self):
+        return self.filter(rules.q(rules.open_()))
+
+    def finished(self):
+        return self.filter(rules.q(rules.finished()))
+
+    def overdue(self, today: dt.date):
+        return self.filter(rules.q(rules.overdue(today)))
+
+    def due_soon(self, today: dt.date, days: int = rules.SOON_DAYS):
+        return self.filter(rules.q(rules.due_soon(today, days)))
+
+
+class ProgressQuerySet(UnitScopedQuerySet):
+    unit_field = "measure__problem__inspection__unit"
+
+
+class EvidenceQuerySet(UnitScopedQuerySet):
+    unit_field = "progress__measure__problem__inspection__unit"
+
+
+class FigureQuerySet(UnitScopedQuerySet):
+    unit_field = "progress__measure__problem__inspection__unit"
 
 
 class Inspection(models.Model):
@@ -106,6 +155,8 @@ class Problem(models.Model):
     closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = ProblemQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
         verbose_name = verbose_name_plural = "问题"
@@ -118,15 +169,15 @@ class Measure(models.Model):
     """One action against a problem, with who answers for it and by when."""
 
     class Term(models.TextChoices):
-        IMMEDIATE = "immediate", "立行立改"
-        DEADLINE = "deadline", "限期整改"
-        ONGOING = "ongoing", "长期坚持"
+        IMMEDIATE = rules.DATED_TERMS[0], "立行立改"
+        DEADLINE = rules.DATED_TERMS[1], "限期整改"
+        ONGOING = rules.ONGOING, "长期坚持"
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "未开始"
-        IN_PROGRESS = "in_progress", "推进中"
-        DONE = "done", "已完成"
-        ONGOING = "ongoing", "长期坚持"
+        PLANNED = rules.PLANNED, "未开始"
+        IN_PROGRESS = rules.IN_PROGRESS, "推进中"
+        DONE = rules.DONE, "已完成"
+        ONGOING = rules.ONGOING, "长期坚持"
 
     problem = models.ForeignKey(Problem, models.CASCADE, related_name="measures")
     position = models.PositiveIntegerField(default=0)
@@ -154,6 +205,8 @@ class Measure(models.Model):
     withhold_approver = models.CharField("不公开审批人", max_length=50, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = MeasureQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["due", "status"])]
@@ -162,21 +215,21 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return self.text[:40]
 
+    @property
+    def is_open(self) -> bool:
+        return rules.holds(rules.open_(), self)
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
+        return rules.holds(rules.overdue(today or timezone.localdate()), self)
+
+    def overdue_days(self, today: dt.date | None = None) -> int:
+        """Days past the due date when overdue, else 0."""
         today = today or timezone.localdate()
-        return bool(
-            self.due
-            and self.due < today
-            and self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS)
-        )
+        return (today - self.due).days if self.is_overdue(today) else 0
 
     def light(self, today: dt.date | None = None) -> str:
         """The traffic light (四色预警): green, yellow, red or blue."""
-        if self.status == self.Status.DONE:
-            return "green"
-        if self.status == self.Status.ONGOING or self.term == self.Term.ONGOING:
-            return "blue"
-        return "red" if self.is_overdue(today) else "yellow"
+        return rules.light(self, today or timezone.localdate())
 
 
 class Progress(models.Model):
@@ -189,6 +242,8 @@ class Progress(models.Model):
     reported_on = models.DateField("日期", default=timezone.localdate)
     text = models.TextField("整改进展")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ProgressQuerySet.as_manager()
 
     class Meta:
         ordering = ["reported_on", "id"]
@@ -204,6 +259,8 @@ class Figure(models.Model):
     counts = models.CharField("统计事项", max_length=100, blank=True)
     indicator = models.CharField("统计指标", max_length=50, blank=True, db_index=True)
     approx = models.BooleanField("约数", default=False)
+
+    objects = FigureQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "成效数据"
@@ -231,6 +288,8 @@ class Evidence(models.Model):
     reference = models.CharField(
         "材料说明", max_length=500, blank=True, help_text="无文件时，写明材料名称及存放位置"
     )
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "佐证材料"

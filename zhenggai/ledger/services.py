@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from zhenggai.accounts.access import REGISTER, access_for
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
 
@@ -73,8 +74,23 @@ def _check_due(inspection: Inspection, due: dt.date | None) -> None:
         )
 
 
+def check_register(actor, unit) -> None:
+    """Refuse to put an inspection in a unit where the actor may not register one.
+
+    `actor` None is the system itself (the command line, the demo).
+    """
+    if actor is not None and not access_for(actor).may(REGISTER, unit):
+        raise LedgerError(f"您无权在“{unit.name}”登记巡察。")
+
+
+def _check_term(term: str, status: str) -> None:
+    if term == Measure.Term.ONGOING and status == Measure.Status.DONE:
+        raise LedgerError("长期坚持的措施不能标记为已完成；可将整改状态设为“长期坚持”。")
+
+
 @transaction.atomic
 def create_inspection(*, actor, **fields) -> Inspection:
+    check_register(actor, fields["unit"])
     inspection = Inspection.objects.create(**fields)
     record(
         "inspection.created",
@@ -88,6 +104,9 @@ def create_inspection(*, actor, **fields) -> Inspection:
 
 @transaction.atomic
 def update_inspection(inspection: Inspection, *, actor, **fields) -> Inspection:
+    # Moving an inspection needs the right to register it where it goes.
+    if "unit" in fields and fields["unit"].pk != inspection.unit_id:
+        check_register(actor, fields["unit"])
     for name, value in fields.items():
         setattr(inspection, name, value)
     inspection.save()
@@ -178,6 +197,7 @@ def move(obj: Problem | Measure, *, actor, up: bool) -> None:
 def add_measure(problem: Problem, *, actor, **fields) -> Measure:
     _check_open(problem)
     _check_due(problem.inspection, fields.get("due"))
+    _check_term(fields.get("term", Measure.Term.DEADLINE), fields.get("status", ""))
     measure = Measure.objects.create(
         problem=problem, position=_next_position(problem.measures.all()), **fields
     )
@@ -190,6 +210,7 @@ def update_measure(measure: Measure, *, actor, version: int | None = None, **fie
     _check_open(measure.problem)
     _check_due(measure.problem.inspection, fields.get("due"))
     _check_version(measure, version, fields)
+    _check_term(fields.get("term", measure.term), fields.get("status", measure.status))
     if fields.get("status") == Measure.Status.DONE and measure.status != Measure.Status.DONE:
         _require_evidence(measure)
         measure.done_at = timezone.now()
@@ -230,6 +251,7 @@ def _require_evidence(measure: Measure) -> None:
 @transaction.atomic
 def complete_measure(measure: Measure, *, actor) -> Measure:
     _check_open(measure.problem)
+    _check_term(measure.term, Measure.Status.DONE)
     _require_evidence(measure)
     _check_version(measure, None)
     measure.status = Measure.Status.DONE

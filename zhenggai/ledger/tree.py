@@ -1,15 +1,16 @@
 """The ledger of one inspection as a tree for pages and exports, in a fixed number of queries."""
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from django.db.models import Count
 
+from .counts import Tally, tallies
 from .models import Inspection, Measure, Problem
 
 
-def build_tree(inspection: Inspection, today: dt.date) -> tuple[list[Problem], dict]:
-    """Categories with `.subs` and `.items` (measures) attached, and the light counts."""
+def build_tree(inspection: Inspection, today: dt.date) -> tuple[list[Problem], Tally]:
+    """Categories with `.subs` and `.items` (measures) attached, and the ledger's counts."""
     problems = list(Problem.objects.filter(inspection=inspection).order_by("position", "id"))
     measures = (
         Measure.objects.filter(problem__inspection=inspection)
@@ -21,10 +22,8 @@ def build_tree(inspection: Inspection, today: dt.date) -> tuple[list[Problem], d
         .order_by("position", "id")
     )
     by_problem = defaultdict(list)
-    lights = Counter()
     for measure in measures:
         measure.color = measure.light(today)
-        lights[measure.color] += 1
         by_problem[measure.problem_id].append(measure)
     subs = defaultdict(list)
     for problem in problems:
@@ -34,11 +33,4 @@ def build_tree(inspection: Inspection, today: dt.date) -> tuple[list[Problem], d
     roots = [p for p in problems if not p.parent_id]
     for root in roots:
         root.subs = subs[root.pk]
-    total = sum(lights.values())
-    stats = {
-        "problems": len(problems),
-        "measures": total,
-        "lights": lights,
-        "rate": round(100 * lights["green"] / total, 1) if total else 0,
-    }
-    return roots, stats
+    return roots, tallies([inspection.pk], today).get(inspection.pk, Tally())

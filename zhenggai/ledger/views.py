@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhenggai.accounts.access import Role, access_for, units_visible_to
+from zhenggai.accounts.access import REGISTER, Role, units_for
 
 from . import services
 from .access import (
@@ -16,54 +15,38 @@ from .access import (
     get_measure_for_user,
     get_problem_for_user,
 )
+from .counts import Tally, tallies
 from .forms import InspectionForm, MeasureForm, ProblemForm, ProgressForm
-from .models import Inspection, Measure
+from .models import Inspection
 from .tree import build_tree
-
-OPEN = [Measure.Status.PLANNED, Measure.Status.IN_PROGRESS]
-
-
-def with_counts(inspections, today):
-    m = "problems__measures"
-    return inspections.annotate(
-        total=Count(m),
-        done=Count(m, filter=Q(**{f"{m}__status": Measure.Status.DONE})),
-        overdue=Count(m, filter=Q(**{f"{m}__due__lt": today, f"{m}__status__in": OPEN})),
-    )
 
 
 @login_required
 def home(request):
     today = timezone.localdate()
-    inspections = with_counts(
-        Inspection.objects.visible_to(request.user).select_related("unit"), today
-    )
-    rows = list(inspections)
+    rows = list(Inspection.objects.visible_to(request.user).select_related("unit"))
+    counts = tallies([row.pk for row in rows], today)
     for row in rows:
-        row.rate = round(100 * row.done / row.total, 1) if row.total else 0
-    can_add = _units_for_new_inspection(request).exists()
+        row.tally = counts.get(row.pk, Tally())
+    can_add = units_for(request.user, REGISTER).exists()
     return render(request, "ledger/home.html", {"inspections": rows, "can_add": can_add})
-
-
-def _units_for_new_inspection(request):
-    access = access_for(request.user)
-    units = units_visible_to(request.user)
-    if access.office:
-        return units
-    editable = [path for path, role, _covers in access.grants if role == Role.EDITOR]
-    return units.filter(path__in=editable)
 
 
 @login_required
 def inspection_add(request):
-    units = _units_for_new_inspection(request)
+    units = units_for(request.user, REGISTER)
     if not units.exists():
         raise PermissionDenied
     form = InspectionForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
-        inspection = services.create_inspection(actor=request.user, **form.cleaned_data)
-        messages.success(request, "已登记巡察。")
-        return redirect("ledger:inspection-detail", inspection.pk)
+        inspection = _save_or_error(
+            request,
+            form,
+            lambda: services.create_inspection(actor=request.user, **form.cleaned_data),
+        )
+        if inspection:
+            messages.success(request, "已登记巡察。")
+            return redirect("ledger:inspection-detail", inspection.pk)
     return render(request, "ledger/form.html", {"form": form, "title": "登记巡察"})
 
 
@@ -71,13 +54,17 @@ def inspection_add(request):
 def inspection_edit(request, pk):
     inspection, _ = get_inspection_for_user(request, pk, edit=True)
     form = InspectionForm(
-        request.POST or None, instance=inspection, units=units_visible_to(request.user)
+        request.POST or None, instance=inspection, units=units_for(request.user, REGISTER)
     )
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
-        services.update_inspection(inspection, actor=request.user, **changed)
-        messages.success(request, "已保存。")
-        return redirect("ledger:inspection-detail", inspection.pk)
+        if _save_or_error(
+            request,
+            form,
+            lambda: services.update_inspection(inspection, actor=request.user, **changed),
+        ):
+            messages.success(request, "已保存。")
+            return redirect("ledger:inspection-detail", inspection.pk)
     return render(
         request,
         "ledger/form.html",

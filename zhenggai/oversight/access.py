@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhenggai.accounts.access import Role, access_for
+from zhenggai.accounts.access import ANSWER, access_for
 
 from .dashboard import Scope
 from .models import SignOff, SupervisionOrder
@@ -16,11 +16,6 @@ def get_scope_for_user(request) -> Scope:
     if scope is None:
         raise PermissionDenied
     return scope
-
-
-def require_office(request) -> None:
-    if not access_for(request.user).office:
-        raise PermissionDenied
 
 
 def get_signoff_for_user(request, pk) -> tuple[SignOff, bool]:
@@ -45,11 +40,11 @@ def get_order_for_user(request, pk, *, reply: bool = False) -> tuple[Supervision
     access = access_for(request.user)
     if not access.can_read(order.unit):
         raise Http404
-    can_reply = access.has_role(order.unit, Role.EDITOR, Role.LEADER)
+    can_reply = access.may(ANSWER, order.unit)
     if reply and not can_reply:
         raise PermissionDenied
     return order, can_reply
 
 
 def visible_orders(user):
-    return SupervisionOrder.objects.filter(access_for(user).unit_filter("unit__"))
+    return SupervisionOrder.objects.for_user(user)

@@ -7,6 +7,8 @@ import math
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from zhenggai.ledger.counts import Rate
+
 COLOURS = {
     "green": "#2e7d32",
     "yellow": "#f9a825",
@@ -46,18 +48,18 @@ def stacked_bar(segments: list[tuple[str, int, str]], *, width: int = 640) -> Sa
     )
 
 
-def gauge(rate: float, *, label: str = "完成率") -> SafeString:
-    """A ring filled to `rate` percent, with the figure in the middle."""
+def gauge(rate: Rate, *, label: str) -> SafeString:
+    """A ring filled to `rate`, with the figure, as every page writes it, in the middle."""
     radius = 40
     length = 2 * math.pi * radius
-    filled = length * max(0.0, min(rate, 100.0)) / 100
+    filled = length * max(0.0, min(float(rate), 100.0)) / 100
     return format_html(
         '<svg class="gauge" role="img" viewBox="0 0 100 100" width="120" height="120">'
-        "<title>{}{}%</title>"
+        "<title>{}{}</title>"
         '<circle cx="50" cy="50" r="{}" fill="none" stroke="{}" stroke-width="12"/>'
         '<circle cx="50" cy="50" r="{}" fill="none" stroke="{}" stroke-width="12" '
         'stroke-dasharray="{} {}" transform="rotate(-90 50 50)"/>'
-        '<text x="50" y="55" text-anchor="middle" font-size="16">{}%</text></svg>',
+        '<text x="50" y="55" text-anchor="middle" font-size="16">{}</text></svg>',
         label,
         rate,
         radius,
@@ -74,12 +76,12 @@ BAR_ROW = (
     '<text x="0" y="{text_y}" font-size="12">{label}</text>'
     '<rect x="{x}" y="{y}" width="{track}" height="14" fill="{track_colour}"/>'
     '<rect x="{x}" y="{y}" width="{w}" height="14" fill="{colour}"/>'
-    '<text x="{after}" y="{text_y}" font-size="12">{rate}%　超期 {overdue}</text>'
+    '<text x="{after}" y="{text_y}" font-size="12">{rate}　超期 {overdue}</text>'
 )
 
 
-def rate_bars(rows: list[tuple[str, float, int]], *, width: int = 640) -> SafeString:
-    """Horizontal bars of completion rate per unit; the overdue count is written after."""
+def rate_bars(rows: list[tuple[str, Rate, int]], *, width: int = 640) -> SafeString:
+    """Horizontal bars of a completion rate per unit; the overdue count is written after."""
     label_w, row_h = 160, 22
     bar_w = width - label_w - 120
     body = format_html_join(
@@ -93,7 +95,7 @@ def rate_bars(rows: list[tuple[str, float, int]], *, width: int = 640) -> SafeSt
                 "y": index * row_h + 4,
                 "track": bar_w,
                 "track_colour": COLOURS["track"],
-                "w": f"{bar_w * max(0.0, min(rate, 100.0)) / 100:.1f}",
+                "w": f"{bar_w * max(0.0, min(float(rate), 100.0)) / 100:.1f}",
                 "colour": COLOURS["red"] if overdue else COLOURS["green"],
                 "after": label_w + bar_w + 6,
                 "rate": rate,

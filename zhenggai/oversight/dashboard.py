@@ -13,42 +13,33 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from zhenggai.accounts.access import Access, Role
+from zhenggai.accounts.access import LEAD, Access, subtree_q
 from zhenggai.accounts.models import Unit
+from zhenggai.ledger import counts
 from zhenggai.ledger.models import Inspection, Measure, Problem
 
 from .models import SignOff, SupervisionOrder
 
-S = Measure.Status
-OPEN = [S.PLANNED, S.IN_PROGRESS]
 LIST_LIMIT = 20
-SOON_DAYS = 10
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The units a dashboard covers: every unit for the office, else the leader's units."""
+    """The units a dashboard covers: where the user may lead (the office: every unit)."""
 
-    office: bool
-    grants: tuple[tuple[str, bool], ...] = ()
+    access: Access
 
     @classmethod
     def of(cls, access: Access) -> Scope | None:
-        if access.office:
-            return cls(office=True)
-        grants = tuple(
-            (path, covers) for path, role, covers in access.grants if role == Role.LEADER
-        )
-        return cls(office=False, grants=grants) if grants else None
+        return cls(access) if access.anywhere(LEAD) else None
+
+    @property
+    def office(self) -> bool:
+        return self.access.office
 
     def units(self, prefix: str = "") -> Q:
         """A Q on `<prefix>path` for the units in scope."""
-        if self.office:
-            return Q()
-        q = Q(pk__in=[])
-        for path, covers in self.grants:
-            q |= Q(**{f"{prefix}path__startswith" if covers else f"{prefix}path": path})
-        return q
+        return self.access.q(LEAD, prefix)
 
 
 @dataclass(frozen=True)
@@ -61,63 +52,18 @@ class Filters:
 
     def inspections(self, scope: Scope, prefix: str = "") -> Q:
         """A Q on inspections (through `prefix`) in scope and matching the filters."""
-        q = scope.units(f"{prefix}unit__")
+        q = self.units(scope, prefix)
         if self.round:
             q &= Q(**{f"{prefix}round": self.round})
         if self.kind:
             q &= Q(**{f"{prefix}kind": self.kind})
-        if self.unit:
-            q &= Q(**{f"{prefix}unit__path__startswith": self.unit.path})
         return q
 
     def units(self, scope: Scope, prefix: str = "") -> Q:
         q = scope.units(f"{prefix}unit__")
         if self.unit:
-            q &= Q(**{f"{prefix}unit__path__startswith": self.unit.path})
+            q &= subtree_q(self.unit, f"{prefix}unit__")
         return q
-
-
-def red(today: dt.date) -> Q:
-    """Overdue (超期): past due and not finished; measures kept up for good are blue."""
-    return Q(due__lt=today, status__in=OPEN) & ~Q(term=Measure.Term.ONGOING)
-
-
-def soon(today: dt.date) -> Q:
-    return Q(due__gte=today, due__lte=today + dt.timedelta(days=SOON_DAYS), status__in=OPEN) & ~Q(
-        term=Measure.Term.ONGOING
-    )
-
-
-def measure_counts(q: Q, today: dt.date):
-    """Per inspection: measures by status and by colour, overdue and due soon."""
-    blue = ~Q(status=S.DONE) & (Q(status=S.ONGOING) | Q(term=Measure.Term.ONGOING))
-    return (
-        Measure.objects.filter(q)
-        .values("problem__inspection_id")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(status=S.DONE)),
-            in_progress=Count("id", filter=Q(status=S.IN_PROGRESS)),
-            ongoing=Count("id", filter=Q(status=S.ONGOING)),
-            blue=Count("id", filter=blue),
-            red=Count("id", filter=red(today)),
-            soon=Count("id", filter=soon(today)),
-        )
-        .order_by()
-    )
-
-
-def problem_counts(q: Q):
-    """Per inspection: problems (categories with specific problems left out), closed."""
-    parents = Problem.objects.filter(parent__isnull=False).values("parent_id")
-    closed = Q(closed_at__isnull=False) | Q(parent__closed_at__isnull=False)
-    return (
-        Problem.objects.filter(q)
-        .exclude(pk__in=parents)
-        .values("inspection_id")
-        .annotate(total=Count("id"), closed=Count("id", filter=closed))
-        .order_by()
-    )
 
 
 def signoff_counts(q: Q):
@@ -143,53 +89,13 @@ def order_counts(q: Q, today: dt.date):
     )
 
 
-COUNTS = (
-    "total",
-    "done",
-    "in_progress",
-    "ongoing",
-    "blue",
-    "red",
-    "soon",
-    "problems",
-    "closed",
-    "applied",
-    "returned",
-)
-
-
 @dataclass
-class Tally:
-    """Counts for an inspection, a unit or everything; the colours follow Measure.light."""
+class Tally(counts.Tally):
+    """The ledger's counts, and the office's own: sign-offs and unanswered orders."""
 
-    total: int = 0
-    done: int = 0
-    in_progress: int = 0
-    ongoing: int = 0
-    blue: int = 0
-    red: int = 0
-    soon: int = 0
-    problems: int = 0
-    closed: int = 0
     applied: int = 0
     returned: int = 0
     orders_overdue: int = 0
-
-    def add(self, other: Tally) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    @property
-    def planned(self) -> int:
-        return self.total - self.done - self.in_progress - self.ongoing
-
-    @property
-    def yellow(self) -> int:
-        return self.total - self.done - self.blue - self.red
-
-    @property
-    def rate(self) -> float:
-        return round(100 * self.done / self.total, 1) if self.total else 0.0
 
 
 @dataclass
@@ -229,13 +135,16 @@ class Dashboard:
 
 def _tallies(filters: Filters, scope: Scope, today: dt.date) -> dict[int, Tally]:
     tallies: dict[int, Tally] = defaultdict(Tally)
-    for row in measure_counts(filters.inspections(scope, "problem__inspection__"), today):
+    measures = Measure.objects.filter(filters.inspections(scope, "problem__inspection__"))
+    for row in counts.measure_counts(measures, today):
         tally = tallies[row.pop("problem__inspection_id")]
         for name, value in row.items():
             setattr(tally, name, value)
-    for row in problem_counts(filters.inspections(scope, "inspection__")):
-        tallies[row["inspection_id"]].problems = row["total"]
-        tallies[row["inspection_id"]].closed = row["closed"]
+    problems = Problem.objects.filter(filters.inspections(scope, "inspection__"))
+    for row in counts.problem_counts(problems):
+        tally = tallies[row.pop("inspection_id")]
+        for name, value in row.items():
+            setattr(tally, name, value)
     for row in signoff_counts(filters.inspections(scope, "problem__inspection__")):
         tallies[row["problem__inspection_id"]].applied = row["applied"]
         tallies[row["problem__inspection_id"]].returned = row["returned"]
@@ -259,9 +168,23 @@ def build(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
         if row["unit_id"] in by_unit:
             by_unit[row["unit_id"]][1].orders_overdue = row["n"]
         board.total.orders_overdue += row["n"]
-    board.units = sorted(by_unit.values(), key=lambda ut: (-ut[1].rate, ut[1].red, ut[0].name))
+    board.units = sorted(
+        by_unit.values(),
+        key=lambda ut: (
+            -ut[1].problem_rate.value,
+            -ut[1].measure_rate.value,
+            ut[1].red,
+            ut[0].name,
+        ),
+    )
     board.clocks.sort(key=lambda c: (not c.intensive, c.days_left if c.intensive else 0))
     return board
+
+
+def _league_order(row: tuple[Unit, Tally]):
+    """Best first: problems rectified, then measures done, then fewer overdue."""
+    unit, tally = row
+    return (-tally.problem_rate.value, -tally.measure_rate.value, tally.red, unit.name)
 
 
 def _lists(board: Dashboard, scope: Scope, filters: Filters, today: dt.date) -> None:
@@ -270,8 +193,8 @@ def _lists(board: Dashboard, scope: Scope, filters: Filters, today: dt.date) -> 
     measures = Measure.objects.filter(
         filters.inspections(scope, "problem__inspection__")
     ).select_related("problem__inspection__unit")
-    board.overdue = list(measures.filter(red(today)).order_by("due", "id")[:LIST_LIMIT])
-    board.due_soon = list(measures.filter(soon(today)).order_by("due", "id")[:LIST_LIMIT])
+    board.overdue = list(measures.overdue(today).order_by("due", "id")[:LIST_LIMIT])
+    board.due_soon = list(measures.due_soon(today).order_by("due", "id")[:LIST_LIMIT])
     ids = {m.owner_user_id for m in board.overdue + board.due_soon if m.owner_user_id}
     # [0] matches no one and keeps the query count the same when no list has an owner.
     owners = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids or [0])}

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils import timezone
 
+from zhenggai.accounts.access import within
 from zhenggai.forms import CleanForm, CleanModelForm
 from zhenggai.ledger.models import IndicatorRule, Inspection, Problem
 
@@ -78,7 +79,7 @@ class OrderForm(CleanModelForm):
         self.fields["unit"].queryset = units
         problems = Problem.objects.filter(closed_at=None).select_related("inspection__unit")
         if unit is not None:
-            problems = problems.filter(inspection__unit__path__startswith=unit.path)
+            problems = problems.within(unit)
         self.fields["problems"].queryset = problems.order_by("inspection_id", "position", "id")
         self.fields["problems"].label_from_instance = lambda p: f"{p.inspection.unit} · {p.title}"
 
@@ -92,7 +93,7 @@ class OrderForm(CleanModelForm):
         data = super().clean()
         unit = data.get("unit")
         for problem in data.get("problems") or ():
-            if unit and not problem.inspection.unit.path.startswith(unit.path):
+            if unit and not within(problem.inspection.unit, unit):
                 self.add_error("problems", f"问题“{problem.title[:20]}”不属于被督办单位。")
                 break
         return data

@@ -3,10 +3,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from zhenggai.accounts.access import UnitScopedQuerySet
 from zhenggai.accounts.models import Unit
 from zhenggai.ledger.models import Problem
 
 USER = settings.AUTH_USER_MODEL
+
+
+class SignOffQuerySet(UnitScopedQuerySet):
+    unit_field = "problem__inspection__unit"
+
+
+class SupervisionOrderQuerySet(UnitScopedQuerySet):
+    unit_field = "unit"
 
 
 class SignOff(models.Model):
@@ -42,6 +51,8 @@ class SignOff(models.Model):
         related_name="corrections",
         verbose_name="更正的记录",
     )
+
+    objects = SignOffQuerySet.as_manager()
 
     class Meta:
         ordering = ["-applied_at", "-id"]
@@ -82,6 +93,8 @@ class SupervisionOrder(models.Model):
         USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="回复人"
     )
     replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+
+    objects = SupervisionOrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-number"]

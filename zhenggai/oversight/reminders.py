@@ -17,11 +17,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from zhenggai.accounts.access import holders
 from zhenggai.accounts.models import Membership
+from zhenggai.ledger import rules
 from zhenggai.ledger.models import Measure
 from zhenggai.notices.render import cn_date
-
-from .dashboard import OPEN
 
 OWNER_DAYS, LEADER_DAYS = 20, 10
 Role = Membership.Role
@@ -59,26 +59,20 @@ class Digest:
         return "\n".join(lines) + "\n"
 
 
-def _leaders() -> list[tuple[str, bool, object]]:
-    rows = Membership.objects.filter(role=Role.LEADER, user__is_active=True).select_related(
-        "user", "unit"
+def _leaders() -> list[Membership]:
+    return list(
+        Membership.objects.filter(role=Role.LEADER, user__is_active=True).select_related(
+            "user", "unit"
+        )
     )
-    return [(m.unit.path, m.covers_subunits, m.user) for m in rows]
-
-
-def _leaders_of(unit, leaders) -> list:
-    return [
-        user
-        for path, covers, user in leaders
-        if unit.path == path or (covers and unit.path.startswith(path))
-    ]
 
 
 def build_digests(today: dt.date) -> list[Digest]:
     """Every person's digest for a run on `today`, in three queries."""
     measures = (
-        Measure.objects.filter(status__in=OPEN, due__lte=today + dt.timedelta(days=OWNER_DAYS))
-        .exclude(term=Measure.Term.ONGOING)
+        Measure.objects.filter(
+            rules.q(rules.overdue(today)) | rules.q(rules.due_soon(today, OWNER_DAYS))
+        )
         .select_related("problem__inspection__unit", "owner_user")
         .order_by("due", "id")
     )
@@ -98,7 +92,7 @@ def build_digests(today: dt.date) -> list[Digest]:
         if m.owner_user and m.owner_user.is_active:
             add(m.owner_user, m)
         if m.due <= today + dt.timedelta(days=LEADER_DAYS):
-            for user in _leaders_of(m.problem.inspection.unit, leaders):
+            for user in holders(m.problem.inspection.unit, leaders):
                 add(user, m)
         if m.due < today:
             for user in office:

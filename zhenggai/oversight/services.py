@@ -9,13 +9,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from zhenggai.accounts.access import Role, access_for
+from zhenggai.accounts.access import ANSWER, EDIT, OFFICE, access_for, within
 from zhenggai.audit.services import record
+from zhenggai.ledger import rules
 from zhenggai.ledger.models import Evidence, Measure, Problem
 
 from .models import SignOff, SupervisionOrder
 
-FINISHED = [Measure.Status.DONE, Measure.Status.ONGOING]
 # Any constant (distinct from the audit chain's): serialises order numbering per year.
 ORDER_NUMBER_LOCK = 704232
 
@@ -25,7 +25,7 @@ class OversightError(Exception):
 
 
 def _require_office(actor) -> None:
-    if not access_for(actor).office:
+    if not access_for(actor).anywhere(OFFICE):
         raise PermissionDenied
 
 
@@ -39,7 +39,7 @@ def check_finished(problem: Problem) -> list[Measure]:
     measures = list(measures_under(problem).order_by("problem__position", "position", "id"))
     if not measures:
         raise OversightError("该问题下没有整改措施，不能申请销号。")
-    unfinished = [m for m in measures if m.status not in FINISHED]
+    unfinished = [m for m in measures if not rules.holds(rules.settled(), m)]
     if unfinished:
         names = "；".join(f"“{m.text[:20]}”" for m in unfinished[:3])
         more = f"等{len(unfinished)}项" if len(unfinished) > 3 else ""
@@ -64,7 +64,7 @@ def apply_signoff(problem: Problem, *, actor, note: str = "") -> SignOff:
         .select_related("parent", "inspection")
         .get(pk=problem.pk)
     )
-    if not access_for(actor).has_role(problem.inspection.unit, Role.EDITOR):
+    if not access_for(actor).may(EDIT, problem.inspection.unit):
         raise PermissionDenied
     if _is_closed(problem):
         raise OversightError("该问题已销号。")
@@ -188,7 +188,7 @@ def issue_order(
     """The office issues a numbered order to a unit about some of its problems."""
     _require_office(actor)
     problems = list(problems)
-    if any(not unit.path or not p.inspection.unit.path.startswith(unit.path) for p in problems):
+    if any(not unit.path or not within(p.inspection.unit, unit) for p in problems):
         raise OversightError("督办的问题须属于被督办单位（或其下级单位）。")
     year = (today or timezone.localdate()).year
     # The unique constraint has the last word: a clash (a number written by another
@@ -226,7 +226,7 @@ def issue_order(
 @transaction.atomic
 def reply_order(order: SupervisionOrder, *, actor, text: str) -> SupervisionOrder:
     """The unit's editor or leader reports what was done; the first reply is final."""
-    if not access_for(actor).has_role(order.unit, Role.EDITOR, Role.LEADER):
+    if not access_for(actor).may(ANSWER, order.unit):
         raise PermissionDenied
     order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
     if order.replied_at:

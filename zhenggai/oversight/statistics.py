@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 
+from zhenggai.ledger.counts import Tally, tallies
 from zhenggai.ledger.indicators import UNIT_FAMILIES, convert
-from zhenggai.ledger.models import Figure, Measure, Problem
+from zhenggai.ledger.models import Figure
 from zhenggai.notices.render import Paragraph, cn_date
-
-OPEN = [Measure.Status.PLANNED, Measure.Status.IN_PROGRESS]
 
 
 @dataclass
@@ -56,83 +55,27 @@ def indicator_totals(inspections, rules) -> list[Total]:
 
 @dataclass
 class RoundSummary:
-    """The counts behind a round's statement."""
+    """The counts behind a round's statement: the round's and each unit's."""
 
     round: str
-    units: int = 0
-    problems: int = 0
-    rectified: int = 0
-    closed: int = 0
-    measures: int = 0
-    done: int = 0
-    ongoing: int = 0
-    per_unit: list[dict] = field(default_factory=list)
+    total: Tally = field(default_factory=Tally)
+    per_unit: list[tuple[str, Tally]] = field(default_factory=list)
 
     @property
-    def rate(self) -> str:
-        return f"{100 * self.rectified / self.problems:.2f}" if self.problems else "0.00"
+    def units(self) -> int:
+        return len(self.per_unit)
 
 
-def _leaf_problems(inspections):
-    """Specific problems, and categories without any: what a statement counts."""
-    parents = Problem.objects.filter(parent__isnull=False).values("parent_id")
-    open_measure = Measure.objects.filter(problem=OuterRef("pk"), status__in=OPEN)
-    any_measure = Measure.objects.filter(problem=OuterRef("pk"))
-    closed = Q(closed_at__isnull=False) | Q(parent__closed_at__isnull=False)
-    return (
-        Problem.objects.filter(inspection__in=inspections)
-        .exclude(pk__in=parents)
-        .annotate(rectified=closed | (Q(Exists(any_measure)) & ~Q(Exists(open_measure))))
-    )
-
-
-def _measures_by_unit(inspections) -> dict[str, dict]:
-    rows = (
-        Measure.objects.filter(problem__inspection__in=inspections)
-        .values("problem__inspection__unit__name")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(status=Measure.Status.DONE)),
-            ongoing=Count("id", filter=Q(status=Measure.Status.ONGOING)),
-        )
-    )
-    return {row["problem__inspection__unit__name"]: row for row in rows}
-
-
-def round_summary(round_name: str, inspections) -> RoundSummary:
-    """Problems rectified (closed, or every measure finished) and measures, per unit."""
+def round_summary(round_name: str, inspections, today: dt.date) -> RoundSummary:
+    """The round's figures by the ledger's one definition (`zhenggai.ledger.counts`)."""
     summary = RoundSummary(round_name)
-    problems = (
-        _leaf_problems(inspections)
-        .values("inspection__unit__name")
-        .annotate(
-            total=Count("id"),
-            rectified=Count("id", filter=Q(rectified=True)),
-            closed=Count(
-                "id", filter=Q(closed_at__isnull=False) | Q(parent__closed_at__isnull=False)
-            ),
-        )
-        .order_by("inspection__unit__name")
-    )
-    measures = _measures_by_unit(inspections)
-    for row in problems:
-        m = measures.get(row["inspection__unit__name"], {})
-        summary.per_unit.append(
-            {
-                "unit": row["inspection__unit__name"],
-                **row,
-                "measures": m.get("total", 0),
-                "done": m.get("done", 0),
-            }
-        )
-        summary.problems += row["total"]
-        summary.rectified += row["rectified"]
-        summary.closed += row["closed"]
-    summary.units = len(summary.per_unit)
-    for m in measures.values():
-        summary.measures += m["total"]
-        summary.done += m["done"]
-        summary.ongoing += m["ongoing"]
+    by_inspection = tallies(inspections, today)
+    by_unit: dict[int, tuple[str, Tally]] = {}
+    for inspection in inspections.select_related("unit").order_by("unit__name", "id"):
+        tally = by_inspection.get(inspection.pk, Tally())
+        by_unit.setdefault(inspection.unit_id, (inspection.unit.name, Tally()))[1].add(tally)
+        summary.total.add(tally)
+    summary.per_unit = list(by_unit.values())
     return summary
 
 
@@ -156,7 +99,7 @@ def statement(
     summary: RoundSummary, totals: list[Total], *, today: dt.date, issuer: str = ""
 ) -> list[Paragraph]:
     """The round's aggregate statement in the genre of a progress notice."""
-    s = summary
+    s, t = summary, summary.total
     paras = [Paragraph("title", f"{s.round}整改情况汇总")]
     paras.append(Paragraph("heading1", "一、总体情况"))
     paras.append(
@@ -164,9 +107,9 @@ def statement(
             "body",
             (
                 f"{s.round}共涉及{s.units}个单位（党组织）。截至{cn_date(today)}，巡察反馈的"
-                f"{s.problems}个问题，完成整改{s.rectified}个，其中已对账销号{s.closed}个；"
-                f"制定的{s.measures}项整改措施，已完成{s.done}项，长期坚持{s.ongoing}项，"
-                f"总体完成率{s.rate}%。"
+                f"{t.problems}个问题，完成整改{t.rectified}个，其中已对账销号{t.closed}个，"
+                f"问题整改完成率{t.problem_rate}；制定的{t.total}项整改措施，已完成{t.done}项，"
+                f"长期坚持{t.blue}项，措施完成率{t.measure_rate}。"
             ),
         )
     )
@@ -175,14 +118,14 @@ def statement(
         paras.append(Paragraph("heading1", "二、整改成效"))
         paras.append(Paragraph("body", f"通过整改，{sentence}。"))
     paras.append(Paragraph("heading1", f"{'三' if sentence else '二'}、各单位整改情况"))
-    for row in s.per_unit:
-        rate = f"{100 * row['rectified'] / row['total']:.2f}" if row["total"] else "0.00"
+    for unit, u in s.per_unit:
         paras.append(
             Paragraph(
                 "body",
                 (
-                    f"{row['unit']}：反馈问题{row['total']}个，完成整改{row['rectified']}个，"
-                    f"完成率{rate}%；整改措施{row['measures']}项，已完成{row['done']}项。"
+                    f"{unit}：反馈问题{u.problems}个，完成整改{u.rectified}个，"
+                    f"问题整改完成率{u.problem_rate}；整改措施{u.total}项，已完成{u.done}项，"
+                    f"措施完成率{u.measure_rate}。"
                 ),
             )
         )

@@ -5,7 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from zhenggai.accounts.models import Unit
+from zhenggai.accounts.access import LEAD, units_for
+from zhenggai.ledger import rules
 from zhenggai.ledger.models import Inspection
 
 from .. import charts
@@ -17,14 +18,14 @@ CLOCKS_PER_PAGE = 30
 LEAGUE_CHART_ROWS = 15
 
 
-def _filters(request, scope):
+def _filters(request):
     rounds = (
-        Inspection.objects.filter(scope.units("unit__"))
+        Inspection.objects.for_user(request.user, LEAD)
         .order_by("round")
         .values_list("round", flat=True)
         .distinct()
     )
-    units = Unit.objects.filter(scope.units())
+    units = units_for(request.user, LEAD)
     form = FilterForm(request.GET or None, rounds=list(rounds), units=units)
     if not form.is_valid():
         return form, Filters()
@@ -52,11 +53,18 @@ def _charts(board):
             ]
         ),
         "problems": charts.stacked_bar(
-            [("已销号", t.closed, "green"), ("未销号", t.problems - t.closed, "grey")]
+            [
+                ("已销号", t.closed, "green"),
+                ("已整改待销号", t.rectified - t.closed, "yellow"),
+                ("未整改", t.unrectified, "grey"),
+            ]
         ),
-        "gauge": charts.gauge(t.rate),
+        "gauge": charts.gauge(t.problem_rate, label="问题整改完成率"),
         "league": charts.rate_bars(
-            [(unit.name, tally.rate, tally.red) for unit, tally in board.units[:LEAGUE_CHART_ROWS]]
+            [
+                (unit.name, tally.problem_rate, tally.red)
+                for unit, tally in board.units[:LEAGUE_CHART_ROWS]
+            ]
         ),
     }
 
@@ -64,7 +72,7 @@ def _charts(board):
 @login_required
 def dashboard(request):
     scope = get_scope_for_user(request)
-    form, filters = _filters(request, scope)
+    form, filters = _filters(request)
     today = timezone.localdate()
     board = build(scope, filters, today)
     clocks = Paginator(board.clocks, CLOCKS_PER_PAGE).get_page(request.GET.get("page"))
@@ -80,6 +88,7 @@ def dashboard(request):
             "clocks": clocks,
             "charts": _charts(board),
             "today": today,
+            "soon_days": rules.SOON_DAYS,
             "office": scope.office,
             "query": query.urlencode(),
         },

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhenggai.accounts.access import access_for, units_visible_to
+from zhenggai.accounts.access import OFFICE, access_for, require, units_visible_to
 from zhenggai.notices.docx import official_docx
 
 from .. import services
-from ..access import get_order_for_user, require_office, visible_orders
+from ..access import get_order_for_user, visible_orders
 from ..documents import order_paragraphs
 from ..forms import OrderForm, ReplyForm
 
@@ -44,7 +44,7 @@ def order_list(request):
 
 @login_required
 def order_add(request):
-    require_office(request)
+    require(request, OFFICE)
     units = units_visible_to(request.user)
     unit = (
         units.filter(pk=request.GET.get("unit")).first()

@@ -5,10 +5,11 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhenggai.ledger import rules
 from zhenggai.ledger.access import get_inspection_for_user, get_problem_for_user
 from zhenggai.ledger.models import Measure, Problem
 
@@ -26,9 +27,7 @@ def _problem_rows(inspection):
         row["problem_id"]: row
         for row in Measure.objects.filter(problem__inspection=inspection)
         .values("problem_id")
-        .annotate(
-            total=Count("id"), unfinished=Count("id", filter=~Q(status__in=services.FINISHED))
-        )
+        .annotate(total=Count("id"), unfinished=Count("id", filter=~rules.q(rules.settled())))
         .order_by()
     }
     latest = {}

@@ -6,11 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhenggai.accounts.access import OFFICE, require
 from zhenggai.ledger import services as ledger
 from zhenggai.ledger.models import Figure, IndicatorRule, Inspection
 from zhenggai.notices.docx import official_docx
 
-from ..access import require_office
 from ..documents import issuer_of
 from ..forms import RoundForm, RuleFormSet
 from ..statistics import as_text, indicator_totals, round_summary, statement
@@ -32,15 +32,16 @@ def _round(request):
 def _statement(request, round_name):
     inspections = Inspection.objects.filter(round=round_name)
     rules = list(IndicatorRule.objects.all())
-    summary = round_summary(round_name, inspections)
+    today = timezone.localdate()
+    summary = round_summary(round_name, inspections, today)
     totals = indicator_totals(inspections, rules)
-    paras = statement(summary, totals, today=timezone.localdate(), issuer=issuer_of(request.user))
+    paras = statement(summary, totals, today=today, issuer=issuer_of(request.user))
     return summary, totals, paras
 
 
 @login_required
 def statistics(request):
-    require_office(request)
+    require(request, OFFICE)
     form, round_name = _round(request)
     context = {
         "form": form,
@@ -54,7 +55,7 @@ def statistics(request):
 
 
 def _statement_download(request, kind):
-    require_office(request)
+    require(request, OFFICE)
     form, round_name = _round(request)
     if not round_name:
         messages.error(request, "尚无巡察轮次，无法生成汇总。")
@@ -78,7 +79,7 @@ def statement_docx(request):
 
 @login_required
 def indicator_list(request):
-    require_office(request)
+    require(request, OFFICE)
     formset = RuleFormSet(request.POST or None, queryset=IndicatorRule.objects.all())
     if request.method == "POST" and formset.is_valid():
         changed = ledger.save_indicator_rules(formset, actor=request.user)
@@ -90,7 +91,7 @@ def indicator_list(request):
 @login_required
 @require_POST
 def indicator_apply(request):
-    require_office(request)
+    require(request, OFFICE)
     changed = ledger.apply_indicator_rules(actor=request.user)
     messages.success(request, f"已按统计指标重新归集成效数据，变动 {changed} 条。")
     return redirect("oversight:statistics")
