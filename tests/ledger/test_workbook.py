@@ -160,6 +160,9 @@ def test_it_lists_problems_tasks_and_duties(units):
     problems = list(book["问题清单"].iter_rows(min_row=4, values_only=True))
     assert problems[0][:5] == ("一、", "类别问题1", None, 4, 2)
     assert problems[1][:5] == ("（一）", "类别问题1", "具体问题1-1", 2, 1)
+    total = next(row for row in problems if row[0] == "合计")
+    assert total[1] == "问题4个，已完成整改0个，问题整改完成率0%"
+    assert total[2:5] == ("整改措施8项，已完成4项，措施完成率50%", 8, 4)
     assert book["任务清单"].max_row == 3 + 8 and book["责任清单"].max_row == 3 + 8
 
 
@@ -171,7 +174,8 @@ def test_it_exports_with_a_fixed_number_of_queries(units):
         with CaptureQueriesContext(connection) as queries:
             export_inspection(inspection)
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 4
+    # Problems, measure counts, measure rows, and the two that count the 合计 row.
+    assert counts[0] == counts[1] <= 5
 
 
 def test_it_exports_a_round_with_a_unit_column(units):

@@ -97,6 +97,11 @@ class Tally:
         return Rate.of(self.done, self.total)
 
 
+def counted(children: list[int]) -> int:
+    """问题 of a ledger not yet stored, given how many specific problems each category has."""
+    return sum(n or 1 for n in children)
+
+
 def measure_counts(measures, today: dt.date, by: str = "problem__inspection_id"):
     """Measures grouped by `by`: totals by status and by colour, overdue and due soon."""
     return (

@@ -23,6 +23,7 @@ from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
 
+from .counts import counted
 from .indicators import name_indicators
 from .models import Evidence, Figure, Inspection, Measure, Problem, Progress, add_months
 from .services import LedgerError, check_register
@@ -126,6 +127,10 @@ class LedgerDraft:
         """(categories, specific problems, measures)."""
         problems = sum(len(c.problems) for c in self.categories)
         return len(self.categories), problems, sum(1 for _ in self.measures())
+
+    def problems_counted(self) -> int:
+        """问题 as every page counts them (`zhenggai.ledger.counts`)."""
+        return counted([len(c.problems) for c in self.categories])
 
 
 KIND_WORDS = [

@@ -200,6 +200,7 @@ def import_preview(request, token):
             "draft": draft,
             "name": name,
             "counts": draft.counts(),
+            "problems": draft.problems_counted(),
             "tree": preview_tree(draft),
             "limit": PREVIEW_MEASURES,
         },

@@ -23,7 +23,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     TextField,
     Value,
@@ -35,6 +34,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from zhenggai.notices.render import cn_date
 
+from . import rules
+from .counts import Tally, tally
 from .models import Evidence, Inspection, Measure, Problem, Progress
 
 Term, Status = Measure.Term, Measure.Status
@@ -131,12 +132,7 @@ def measure_rows(inspections: list[Inspection], internal: bool) -> tuple[list, d
     measures = Measure.objects.filter(problem__inspection__in=inspections)
     problems = Problem.objects.filter(inspection__in=inspections)
     if not internal:
-        measures = measures.filter(withhold_reason="", problem__withhold_reason="").filter(
-            Q(problem__parent=None) | Q(problem__parent__withhold_reason="")
-        )
-        problems = problems.filter(withhold_reason="").filter(
-            Q(parent=None) | Q(parent__withhold_reason="")
-        )
+        measures, problems = measures.public(), problems.public()
     problem_list = list(
         problems.order_by("position", "id").values(
             "id", "parent_id", "inspection_id", "title", "closed_at"
@@ -145,7 +141,7 @@ def measure_rows(inspections: list[Inspection], internal: bool) -> tuple[list, d
     counts = {
         r["problem_id"]: r
         for r in measures.values("problem_id").annotate(
-            n=Count("id"), done=Count("id", filter=Q(status=Status.DONE))
+            n=Count("id"), done=Count("id", filter=rules.q(rules.finished()))
         )
     }
     progress = Progress.objects.filter(measure=OuterRef("pk")).annotate(measure_key=F("measure"))
@@ -325,7 +321,9 @@ def write_ledger(
     problem_sheet = _sheet(book, "问题清单", PROBLEMS, title, info, fmt)
     tasks = _sheet(book, "任务清单", TASKS, title, info, fmt)
     duties = _sheet(book, "责任清单", DUTIES, title, info, fmt)
-    _write_problems(problem_sheet, problems, counts, fmt)
+    last = _write_problems(problem_sheet, problems, counts, fmt)
+    total = tally(inspections, timezone.localdate(), public=not internal)
+    _write_cells(problem_sheet, last + 1, total_row(total), fmt)
     seq = 0
     for seq, row in enumerate(ledger_rows(inspections, problems, counts, measures), start=1):
         r = HEAD_ROWS + seq - 1
@@ -360,7 +358,20 @@ def _write_cells(sheet, row: int, values: Iterable, fmt: dict) -> None:
         put(sheet, row, col, value, fmt)
 
 
-def _write_problems(sheet, problems: list[dict], counts: dict, fmt: dict) -> None:
+def total_row(t: Tally) -> tuple:
+    """The 合计 row under the problem list, in the words and figures of every page."""
+    return (
+        "合计",
+        f"问题{t.problems}个，已完成整改{t.rectified}个，问题整改完成率{t.problem_rate}",
+        f"整改措施{t.total}项，已完成{t.done}项，措施完成率{t.measure_rate}",
+        t.total,
+        t.done,
+        f"已销号{t.closed}个",
+    )
+
+
+def _write_problems(sheet, problems: list[dict], counts: dict, fmt: dict) -> int:
+    """The problem rows; returns the row after the last."""
     subs: dict[int, list[dict]] = {}
     for p in problems:
         if p["parent_id"]:
@@ -393,6 +404,7 @@ def _write_problems(sheet, problems: list[dict], counts: dict, fmt: dict) -> Non
                 fmt,
             )
             row += 1
+    return row
 
 
 def _closed(problem: dict) -> str:
