@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhenggai.accounts.models import Membership, Unit
-from zhenggai.ledger import services
+from zhenggai.ledger import rules, services
 from zhenggai.ledger.models import Inspection, Measure
 
 PASSWORD = "demo-2026"
@@ -170,9 +170,7 @@ MINUTES = "整改专题会议纪要（演示材料）\n会议研究了反馈问�
 
 def _finish(problem, owner) -> None:
     """Bring every open measure of a problem to done, with evidence, as its owner would."""
-    for measure in problem.measures.exclude(
-        status__in=[Measure.Status.DONE, Measure.Status.ONGOING]
-    ):
+    for measure in problem.measures.exclude(rules.q(rules.settled())):
         services.report_progress(
             measure,
             actor=owner,

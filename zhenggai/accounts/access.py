@@ -22,6 +22,7 @@ Role = Membership.Role
 READ = "read"  # see a unit's ledger, notices and orders
 EDIT = "edit"  # keep a unit's ledger: problems, measures, notices, sign-off applications
 REGISTER = "register"  # register or import an inspection of a unit
+REPORT = "report"  # report progress: an owner on the measures they own, an editor on any
 ANSWER = "answer"  # answer the public's comments and the office's orders
 COMMENTS = "comments"  # read the public's comments
 LEAD = "lead"  # the leaders' and the office's dashboard and statistics
@@ -32,6 +33,7 @@ ACTS: dict[str, tuple[frozenset[str], bool]] = {
     READ: (frozenset(Role), True),
     EDIT: (frozenset({Role.EDITOR}), False),
     REGISTER: (frozenset({Role.EDITOR}), True),
+    REPORT: (frozenset({Role.EDITOR, Role.OWNER}), False),
     ANSWER: (frozenset({Role.EDITOR, Role.LEADER}), False),
     COMMENTS: (frozenset({Role.EDITOR, Role.LEADER}), True),
     LEAD: (frozenset({Role.LEADER}), True),
@@ -117,6 +119,17 @@ def require(request, act: str, unit: Unit | None = None) -> None:
     access = access_for(request.user)
     if not (access.may(act, unit) if unit is not None else access.anywhere(act)):
         raise PermissionDenied
+
+
+def members_q(unit: Unit, *roles: str, prefix: str = "memberships__") -> Q:
+    """Memberships (through `prefix`) with one of `roles` reaching `unit`: on the unit
+    itself, or on a unit above it that covers its sub-units. Use in one `filter()`."""
+    parts = unit.path.strip("/").split("/")
+    above = ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts))]
+    reach = Q(**{f"{prefix}unit": unit}) | Q(
+        **{f"{prefix}unit__path__in": above, f"{prefix}covers_subunits": True}
+    )
+    return Q(**{f"{prefix}role__in": roles}) & reach
 
 
 def holders(unit: Unit, memberships) -> list:

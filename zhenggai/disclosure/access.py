@@ -6,15 +6,13 @@ office reads them all; a reader of the unit gets 403, anyone else 404.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhenggai.accounts.access import Role, access_for
+from zhenggai.accounts.access import ANSWER, COMMENTS, access_for
 
 from .models import Comment, PublishedNotice
-
-ANSWERERS = (Role.EDITOR, Role.LEADER)
 
 
 def get_notice_for_user(request, pk) -> PublishedNotice:
@@ -44,17 +42,9 @@ def get_comment_for_user(request, pk, *, answer: bool = False) -> tuple[Comment,
 
 def comments_visible_to(user) -> QuerySet[Comment]:
     """Every comment the user may read; PermissionDenied for one who may read none."""
-    access = access_for(user)
-    if access.office:
-        return Comment.objects.all()
-    q = Q(pk__in=[])
-    for path, role, covers in access.grants:
-        if role in ANSWERERS:
-            field = "notice__inspection__unit__path"
-            q |= Q(**{f"{field}__startswith" if covers else field: path})
-    if not any(role in ANSWERERS for _path, role, _covers in access.grants):
+    if not access_for(user).anywhere(COMMENTS):
         raise PermissionDenied
-    return Comment.objects.filter(q)
+    return Comment.objects.for_user(user, COMMENTS)
 
 
 def _check(request, notice: PublishedNotice) -> bool:
@@ -62,7 +52,6 @@ def _check(request, notice: PublishedNotice) -> bool:
     unit = notice.inspection.unit
     if not access.can_read(unit):
         raise Http404
-    can_answer = access.has_role(unit, *ANSWERERS)
-    if not (can_answer or access.office):
+    if not access.may(COMMENTS, unit):
         raise PermissionDenied
-    return can_answer
+    return access.may(ANSWER, unit)

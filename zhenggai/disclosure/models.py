@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from zhenggai.accounts.access import UnitScopedQuerySet
 from zhenggai.ledger.models import Inspection
 
 
@@ -12,7 +13,9 @@ class FrozenError(Exception):
     """A published notice was about to change; a correction is a new version."""
 
 
-class PublishedNoticeQuerySet(models.QuerySet):
+class PublishedNoticeQuerySet(UnitScopedQuerySet):
+    unit_field = "inspection__unit"
+
     def update(self, **kwargs):
         raise FrozenError("已发布的通报不能修改；更正请发布新版本。")
 
@@ -86,6 +89,10 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class CommentQuerySet(UnitScopedQuerySet):
+    unit_field = "notice__inspection__unit"
+
+
 class Comment(models.Model):
     """What a member of the public sends about a published notice (群众监督)."""
 
@@ -111,6 +118,8 @@ class Comment(models.Model):
     )
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
     reply_public = models.BooleanField("公开答复", default=False)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

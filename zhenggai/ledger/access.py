@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhenggai.accounts.access import Role, access_for
+from zhenggai.accounts.access import EDIT, REPORT, access_for
 
 from .models import Evidence, Inspection, Measure, Problem
 
@@ -31,7 +31,7 @@ def get_measure_for_user(
     _inspection, can_edit = _check(request, measure.problem.inspection, edit)
     can_report = can_edit or (
         measure.owner_user_id == request.user.pk
-        and access_for(request.user).has_role(measure.problem.inspection.unit, Role.OWNER)
+        and access_for(request.user).may(REPORT, measure.problem.inspection.unit)
     )
     if report and not can_report:
         raise PermissionDenied
@@ -50,7 +50,7 @@ def _check(request, inspection: Inspection, edit: bool) -> tuple[Inspection, boo
     access = access_for(request.user)
     if not access.can_read(inspection.unit):
         raise Http404
-    can_edit = access.has_role(inspection.unit, Role.EDITOR)
+    can_edit = access.may(EDIT, inspection.unit)
     if edit and not can_edit:
         raise PermissionDenied
     return inspection, can_edit

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from zhenggai.accounts.access import access_for
+from zhenggai.accounts.access import OFFICE, access_for
 from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
@@ -316,7 +316,7 @@ def commit_draft(
         name=unit_name.strip(),
         defaults={"full_name": draft.issuer[:200], **_contact(draft.contact)},
     )
-    if created and actor is not None and not access_for(actor).office:
+    if created and actor is not None and not access_for(actor).anywhere(OFFICE):
         raise LedgerError(f"单位“{unit.name}”不存在；新单位由巡察办创建。")
     check_register(actor, unit)
     inspection = Inspection.objects.create(

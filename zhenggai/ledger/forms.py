@@ -3,6 +3,7 @@ from django import forms
 from zhenggai.forms import CleanForm, CleanModelForm
 
 from .models import Inspection, Measure, Problem
+from .services import LedgerError, check_term
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -100,8 +101,10 @@ class MeasureForm(CleanModelForm):
         term, due = data.get("term"), data.get("due")
         if term == Measure.Term.DEADLINE and not due:
             self.add_error("due", "限期整改的措施须填写完成时限。")
-        if term == Measure.Term.ONGOING and data.get("status") == Measure.Status.DONE:
-            self.add_error("status", "长期坚持的措施不能标记为已完成。")
+        try:
+            check_term(term, data.get("status"))
+        except LedgerError as exc:
+            self.add_error("status", str(exc))
         if data.get("withhold_reason") and not data.get("withhold_approver"):
             self.add_error("withhold_approver", "不公开须写明审批人。")
         return data

@@ -17,13 +17,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhenggai.accounts.access import REGISTER, access_for, units_for
+from zhenggai.accounts.access import OFFICE, REGISTER, access_for, require, units_for
 from zhenggai.accounts.models import Unit
 from zhenggai.forms import CleanForm
 from zhenggai.notices.render import cn_date
@@ -135,11 +134,8 @@ def _forget(request, token: str, path: Path) -> None:
 
 
 def _may_import(request):
-    units = units_for_import(request.user)
-    office = access_for(request.user).office
-    if not office and not units.exists():
-        raise PermissionDenied
-    return units, office
+    require(request, REGISTER)
+    return units_for_import(request.user), access_for(request.user).anywhere(OFFICE)
 
 
 @login_required
@@ -258,14 +254,9 @@ def inspection_xlsx(request, pk):
     return _download(lambda out: write_inspection(out, inspection, internal=True), name)
 
 
-def _office_only(request) -> None:
-    if not access_for(request.user).office:
-        raise PermissionDenied
-
-
 @login_required
 def round_list(request):
-    _office_only(request)
+    require(request, OFFICE)
     rounds = (
         Inspection.objects.values("round")
         .annotate(units=Count("unit", distinct=True), measures=Count("problems__measures"))
@@ -276,7 +267,7 @@ def round_list(request):
 
 @login_required
 def round_xlsx(request):
-    _office_only(request)
+    require(request, OFFICE)
     round_name = request.GET.get("round", "")
     inspections = list(Inspection.objects.filter(round=round_name).select_related("unit"))
     if not inspections:

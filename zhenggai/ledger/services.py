@@ -83,7 +83,8 @@ def check_register(actor, unit) -> None:
         raise LedgerError(f"您无权在“{unit.name}”登记巡察。")
 
 
-def _check_term(term: str, status: str) -> None:
+def check_term(term: str, status: str) -> None:
+    """长期坚持 is never 已完成 (`rules`); forms ask here too."""
     if term == Measure.Term.ONGOING and status == Measure.Status.DONE:
         raise LedgerError("长期坚持的措施不能标记为已完成；可将整改状态设为“长期坚持”。")
 
@@ -197,7 +198,7 @@ def move(obj: Problem | Measure, *, actor, up: bool) -> None:
 def add_measure(problem: Problem, *, actor, **fields) -> Measure:
     _check_open(problem)
     _check_due(problem.inspection, fields.get("due"))
-    _check_term(fields.get("term", Measure.Term.DEADLINE), fields.get("status", ""))
+    check_term(fields.get("term", Measure.Term.DEADLINE), fields.get("status", ""))
     measure = Measure.objects.create(
         problem=problem, position=_next_position(problem.measures.all()), **fields
     )
@@ -210,7 +211,7 @@ def update_measure(measure: Measure, *, actor, version: int | None = None, **fie
     _check_open(measure.problem)
     _check_due(measure.problem.inspection, fields.get("due"))
     _check_version(measure, version, fields)
-    _check_term(fields.get("term", measure.term), fields.get("status", measure.status))
+    check_term(fields.get("term", measure.term), fields.get("status", measure.status))
     if fields.get("status") == Measure.Status.DONE and measure.status != Measure.Status.DONE:
         _require_evidence(measure)
         measure.done_at = timezone.now()
@@ -251,7 +252,7 @@ def _require_evidence(measure: Measure) -> None:
 @transaction.atomic
 def complete_measure(measure: Measure, *, actor) -> Measure:
     _check_open(measure.problem)
-    _check_term(measure.term, Measure.Status.DONE)
+    check_term(measure.term, Measure.Status.DONE)
     _require_evidence(measure)
     _check_version(measure, None)
     measure.status = Measure.Status.DONE

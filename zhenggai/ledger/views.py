@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhenggai.accounts.access import REGISTER, Role, units_for
+from zhenggai.accounts.access import REGISTER, Role, members_q, units_for
 
 from . import services
 from .access import (
@@ -170,11 +170,8 @@ def problem_delete(request, pk):
 def _owners(inspection):
     from django.contrib.auth import get_user_model
 
-    return (
-        get_user_model()
-        .objects.filter(memberships__unit=inspection.unit, memberships__role=Role.OWNER)
-        .distinct()
-    )
+    owners = members_q(inspection.unit, Role.OWNER)
+    return get_user_model().objects.filter(owners, is_active=True).distinct()
 
 
 @login_required

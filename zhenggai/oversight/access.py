@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhenggai.accounts.access import ANSWER, access_for
+from zhenggai.accounts.access import ANSWER, OFFICE, access_for
 
 from .dashboard import Scope
 from .models import SignOff, SupervisionOrder
@@ -29,7 +29,7 @@ def get_signoff_for_user(request, pk) -> tuple[SignOff, bool]:
     access = access_for(request.user)
     if not access.can_read(signoff.problem.inspection.unit):
         raise Http404
-    return signoff, access.office
+    return signoff, access.anywhere(OFFICE)
 
 
 def get_order_for_user(request, pk, *, reply: bool = False) -> tuple[SupervisionOrder, bool]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from zhenggai.accounts.access import LEAD, Access, subtree_q
+from zhenggai.accounts.access import LEAD, OFFICE, Access, subtree_q
 from zhenggai.accounts.models import Unit
 from zhenggai.ledger import counts
 from zhenggai.ledger.models import Inspection, Measure, Problem
@@ -35,7 +35,7 @@ class Scope:
 
     @property
     def office(self) -> bool:
-        return self.access.office
+        return self.access.anywhere(OFFICE)
 
     def units(self, prefix: str = "") -> Q:
         """A Q on `<prefix>path` for the units in scope."""
@@ -82,7 +82,8 @@ def signoff_counts(q: Q):
 def order_counts(q: Q, today: dt.date):
     """Per unit: supervision orders past their due date without a reply."""
     return (
-        SupervisionOrder.objects.filter(q, replied_at=None, due__lt=today)
+        SupervisionOrder.objects.filter(q)
+        .overdue(today)
         .values("unit_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -201,7 +202,8 @@ def _lists(board: Dashboard, scope: Scope, filters: Filters, today: dt.date) -> 
     for m in board.overdue + board.due_soon:
         m.owner_name = _name(owners.get(m.owner_user_id)) or m.owner
     board.orders = list(
-        SupervisionOrder.objects.filter(filters.units(scope), replied_at=None, due__lt=today)
+        SupervisionOrder.objects.filter(filters.units(scope))
+        .overdue(today)
         .select_related("unit")
         .order_by("due", "id")[:LIST_LIMIT]
     )

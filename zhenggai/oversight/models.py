@@ -17,6 +17,10 @@ class SignOffQuerySet(UnitScopedQuerySet):
 class SupervisionOrderQuerySet(UnitScopedQuerySet):
     unit_field = "unit"
 
+    def overdue(self, today):
+        """超期未复: past the due date without a reply."""
+        return self.filter(replied_at=None, due__lt=today)
+
 
 class SignOff(models.Model):
     """An application to close a problem (对账销号), and the office's decision on it."""
@@ -112,4 +116,5 @@ class SupervisionOrder(models.Model):
         return f"〔{self.year}〕{self.number}号"
 
     def is_overdue(self, today) -> bool:
+        """The queryset's `overdue` for one order."""
         return self.replied_at is None and self.due < today

@@ -42,7 +42,7 @@ class Digest:
         return self.user.get_full_name() or self.user.username
 
     def subject(self, today: dt.date) -> str:
-        overdue = sum(1 for m in self.measures if m.due < today)
+        overdue = sum(1 for m in self.measures if m.is_overdue(today))
         soon = len(self.measures) - overdue
         return f"【整改提醒】超期 {overdue} 项，即将到期 {soon} 项"
 
@@ -91,10 +91,10 @@ def build_digests(today: dt.date) -> list[Digest]:
     for m in measures:
         if m.owner_user and m.owner_user.is_active:
             add(m.owner_user, m)
-        if m.due <= today + dt.timedelta(days=LEADER_DAYS):
+        if m.is_overdue(today) or rules.holds(rules.due_soon(today, LEADER_DAYS), m):
             for user in holders(m.problem.inspection.unit, leaders):
                 add(user, m)
-        if m.due < today:
+        if m.is_overdue(today):
             for user in office:
                 add(user, m)
     return sorted(digests.values(), key=lambda d: d.user.username)

@@ -30,16 +30,12 @@ def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse
 @login_required
 def order_list(request):
     orders = visible_orders(request.user).select_related("unit").order_by("-issued_at", "-id")
-    office = access_for(request.user).office
-    return render(
-        request,
-        "oversight/order_list.html",
-        {
-            "orders": orders[:200],
-            "today": timezone.localdate(),
-            "office": office,
-        },
-    )
+    today = timezone.localdate()
+    shown = list(orders[:200])
+    for order in shown:
+        order.late = order.is_overdue(today)
+    office = access_for(request.user).anywhere(OFFICE)
+    return render(request, "oversight/order_list.html", {"orders": shown, "office": office})
 
 
 @login_required
