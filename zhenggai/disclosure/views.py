@@ -40,7 +40,7 @@ DOWNLOADS = {
 
 def notice_list(request):
     """Every public notice of every unit, newest first; ?unit= narrows to one unit."""
-    newer = PublishedNotice.objects.filter(replaces=OuterRef("pk"))
+    newer = PublishedNotice.objects.public().filter(replaces=OuterRef("pk"))
     notices = (
         PublishedNotice.objects.public()
         .select_related("inspection__unit")
@@ -67,6 +67,14 @@ def notice_detail(request, pk):
     return _detail(request, notice, CommentForm())
 
 
+def _replaced_by(notice):
+    """The version that replaced this one (same audience), if any."""
+    try:
+        return notice.replaced_by
+    except PublishedNotice.DoesNotExist:
+        return None
+
+
 def _detail(request, notice, form, status=200, blocked=""):
     replies = []
     if notice.audience == PUBLIC:
@@ -76,7 +84,7 @@ def _detail(request, notice, form, status=200, blocked=""):
             .order_by("replied_at")
             .values("reply", "replied_at")
         )
-    replaced_by = PublishedNotice.objects.filter(replaces=notice).first()
+    replaced_by = _replaced_by(notice)
     return render(
         request,
         "disclosure/notice_detail.html",
@@ -158,8 +166,10 @@ def notice_draft(request, pk):
             "inspection": inspection,
             "form": form,
             "audience": audience,
-            "published": PublishedNotice.objects.filter(inspection=inspection),
-            "has_measures": Measure.objects.filter(problem__inspection=inspection).exists(),
+            "published": inspection.notices.all(),
+            "has_measures": Measure.objects.editable_by(request.user)
+            .filter(problem__inspection=inspection)
+            .exists(),
         },
     )
 

@@ -258,7 +258,8 @@ def inspection_xlsx(request, pk):
 def round_list(request):
     require(request, OFFICE)
     rounds = (
-        Inspection.objects.values("round")
+        Inspection.objects.for_user(request.user, OFFICE)
+        .values("round")
         .annotate(units=Count("unit", distinct=True), measures=Count("problems__measures"))
         .order_by("round")
     )
@@ -269,7 +270,11 @@ def round_list(request):
 def round_xlsx(request):
     require(request, OFFICE)
     round_name = request.GET.get("round", "")
-    inspections = list(Inspection.objects.filter(round=round_name).select_related("unit"))
+    inspections = list(
+        Inspection.objects.for_user(request.user, OFFICE)
+        .filter(round=round_name)
+        .select_related("unit")
+    )
     if not inspections:
         raise Http404
     name = f"{round_name}整改台账汇总{cn_date(timezone.localdate())}.xlsx"

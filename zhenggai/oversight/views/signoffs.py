@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhenggai.ledger import rules
 from zhenggai.ledger.access import get_inspection_for_user, get_problem_for_user
-from zhenggai.ledger.models import Measure, Problem
+from zhenggai.ledger.models import Measure
 
 from .. import services
 from ..access import get_signoff_for_user
@@ -19,19 +19,21 @@ from ..forms import CorrectionForm, ReasonForm, SignOffForm
 from ..models import SignOff
 
 
-def _problem_rows(inspection):
+def _problem_rows(inspection, user):
     """Problems in ledger order with measure counts (a category's include its
     specific problems') and their latest sign-off, in three queries."""
-    problems = list(Problem.objects.filter(inspection=inspection).order_by("position", "id"))
+    problems = list(inspection.problems.order_by("position", "id"))
     counts = {
         row["problem_id"]: row
-        for row in Measure.objects.filter(problem__inspection=inspection)
+        for row in Measure.objects.visible_to(user)
+        .filter(problem__inspection=inspection)
         .values("problem_id")
         .annotate(total=Count("id"), unfinished=Count("id", filter=~rules.q(rules.settled())))
         .order_by()
     }
     latest = {}
-    for signoff in SignOff.objects.filter(problem__inspection=inspection).order_by("id"):
+    signoffs = SignOff.objects.visible_to(user).filter(problem__inspection=inspection)
+    for signoff in signoffs.order_by("id"):
         latest[signoff.problem_id] = signoff
     children = defaultdict(list)
     for p in problems:
@@ -60,7 +62,7 @@ def signoff_list(request, pk):
         "oversight/signoff_list.html",
         {
             "inspection": inspection,
-            "rows": _problem_rows(inspection),
+            "rows": _problem_rows(inspection, request.user),
             "can_edit": can_edit,
         },
     )

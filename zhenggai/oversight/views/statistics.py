@@ -19,18 +19,17 @@ from .orders import DOCX, attachment
 
 def _round(request):
     """The chosen round (default: the latest) and the form choosing it."""
-    rounds = list(Inspection.objects.order_by("round").values_list("round", flat=True).distinct())
+    inspections = Inspection.objects.for_user(request.user, OFFICE)
+    rounds = list(inspections.order_by("round").values_list("round", flat=True).distinct())
     form = RoundForm(request.GET or None, rounds=rounds)
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["round"]
-    latest = (
-        Inspection.objects.order_by("-feedback_date", "-id").values_list("round", flat=True).first()
-    )
+    latest = inspections.order_by("-feedback_date", "-id").values_list("round", flat=True).first()
     return RoundForm(initial={"round": latest}, rounds=rounds), latest
 
 
 def _statement(request, round_name):
-    inspections = Inspection.objects.filter(round=round_name)
+    inspections = Inspection.objects.for_user(request.user, OFFICE).filter(round=round_name)
     rules = list(IndicatorRule.objects.all())
     today = timezone.localdate()
     summary = round_summary(round_name, inspections, today)
@@ -46,7 +45,7 @@ def statistics(request):
     context = {
         "form": form,
         "round": round_name,
-        "unmapped": Figure.objects.filter(indicator="").count(),
+        "unmapped": Figure.objects.for_user(request.user, OFFICE).filter(indicator="").count(),
     }
     if round_name:
         summary, totals, paras = _statement(request, round_name)
