@@ -229,8 +229,8 @@ def tally(ledger: LedgerSpec, today: dt.date, public: bool = False) -> Counter:
             t["blue"] += is_blue(m)
             t["red"] += is_overdue(m, today)
             t["soon"] += due_within(m, today, SOON)
-        if category is None and item.problems:
-            continue  # a 问题类别: its specific problems are the 问题, shown or not
+        if category is None and any(not (public and p.withheld) for p in item.problems):
+            continue  # a 问题类别: its shown specific problems are the 问题
         closed = item.closed or (category is not None and category.closed)
         t["problems"] += 1
         t["closed"] += closed

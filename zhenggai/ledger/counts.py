@@ -11,7 +11,8 @@
   named as which of the two it is; written as the genre writes it, on every page and in
   every document: two decimals rounded half up, a whole number without them (16.67%,
   93.52%, 100%).
-- The public version counts only what it may show (`public()`), totals included.
+- The public version counts only what it may show (`public()`), totals included: a
+  category whose specific problems are all withheld is, in it, a problem of its own.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def problem_counts(problems, *, public: bool = False, by: str = "inspection_id")
     closed = Q(closed_at__isnull=False) | Q(parent__closed_at__isnull=False)
     rectified = closed | (Q(Exists(measures)) & ~Q(Exists(unfinished)))
     return (
-        problems.counted()
+        problems.counted(public=public)
         .values(by)
         .annotate(
             problems=Count("id"),

@@ -37,13 +37,17 @@ class ProblemQuerySet(UnitScopedQuerySet):
             Q(parent__isnull=True) | Q(parent__withhold_reason="")
         )
 
-    def counted(self):
+    def counted(self, *, public: bool = False):
         """What counts as a problem (问题): specific problems, and categories without any.
 
-        A category with specific problems is a 问题类别, not itself counted.
+        A category with specific problems is a 问题类别, not itself counted. The public
+        version counts what it shows: a category whose specific problems are all withheld
+        is shown as a problem of its own, and counts as one.
         """
-        categories = self.model.objects.filter(parent__isnull=False).values("parent_id")
-        return self.exclude(pk__in=categories)
+        children = self.model.objects.filter(parent__isnull=False)
+        if public:
+            children = children.public()
+        return self.exclude(pk__in=children.values("parent_id"))
 
 
 class MeasureQuerySet(UnitScopedQuerySet):
