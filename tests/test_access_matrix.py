@@ -19,7 +19,7 @@ from zhenggai.accounts.models import Membership, Unit
 from zhenggai.disclosure import services as disclosure
 from zhenggai.ledger import services as ledger
 from zhenggai.ledger.forms import InspectionForm
-from zhenggai.ledger.models import Figure, Inspection, Measure, Problem
+from zhenggai.ledger.models import Completion, Figure, Inspection, Measure, Problem
 from zhenggai.oversight import services as oversight
 
 Role = Membership.Role
@@ -56,6 +56,7 @@ def world(ledger_a, cast, settings, tmp_path):
         )
         Measure.objects.filter(pk=measure.pk).update(status=Measure.Status.DONE)
     signoff = oversight.apply_signoff(problem, actor=cast["alice"])
+    completion = Completion.objects.create(measure=measures[0], requested_by=cast["owen"])
     order = oversight.issue_order(
         actor=cast["olivia"],
         unit=ledger_a.unit,
@@ -71,6 +72,8 @@ def world(ledger_a, cast, settings, tmp_path):
         "problem": problem.pk,
         "measure": measures[0].pk,
         "evidence": measures[0].progress.get().evidence.get().pk,
+        "progress": measures[0].progress.get().pk,
+        "completion": completion.pk,
         "signoff": signoff.pk,
         "order": order.pk,
         "notice": notice.pk,
@@ -98,7 +101,11 @@ TARGETS = {
     "ledger:measure-edit": ("measure", "GET", {}),
     "ledger:measure-move": ("measure", "POST", {}),
     "ledger:measure-delete": ("measure", "POST", {}),
-    "ledger:measure-complete": ("measure", "POST", {}),
+    "ledger:completion-request": ("measure", "POST", {}),
+    "ledger:completion-confirm": ("completion", "POST", {}),
+    "ledger:completion-return": ("completion", "POST", {}),
+    "ledger:progress-withdraw": ("progress", "POST", {}),
+    "ledger:progress-correct": ("progress", "GET", {}),
     "ledger:evidence-download": ("evidence", "GET", {}),
     "ledger:round-list": (None, "GET", {}),
     "ledger:round-xlsx": (None, "GET", {}),
@@ -167,7 +174,11 @@ EXPECTED: dict[str, dict] = {
     "ledger:inspection-edit": EDIT,
     "ledger:inspection-xlsx": READ,
     "ledger:measure-add": EDIT,
-    "ledger:measure-complete": row(EDIT_A, alice=302, owen=302),
+    "ledger:completion-request": row(EDIT_A, alice=302, owen=302),
+    "ledger:completion-confirm": row(EDIT_A, alice=302),
+    "ledger:completion-return": row(EDIT_A, alice=302),
+    "ledger:progress-withdraw": row(EDIT_A, alice=302, owen=302),
+    "ledger:progress-correct": row(EDIT_A, owen=200),
     "ledger:measure-delete": row(EDIT_A, alice=302),
     "ledger:measure-detail": READ,
     "ledger:measure-edit": EDIT,
@@ -251,7 +262,10 @@ def write_world(world, ledger_a, units, cast):
     place = {(p.parent.position, p.position): p for p in problems.select_related("parent")}
     spare, reported, finished = place[1, 2], place[2, 1], place[2, 2]
     open_measure = reported.measures.first()
-    ledger.report_progress(
+    asked_measure = Measure.objects.create(
+        problem=reported, position=9, text="待确认的措施", owner_user=cast["owen"]
+    )
+    own_report = ledger.report_progress(
         open_measure,
         actor=cast["owen"],
         text="召开专题民主生活会1次",
@@ -259,6 +273,14 @@ def write_world(world, ledger_a, units, cast):
         figures=[(1, "次", "召开专题民主生活会")],
         files=[pdf()],
     )
+    ledger.report_progress(
+        asked_measure,
+        actor=cast["owen"],
+        text="已修订制度",
+        reported_on=dt.date(2026, 4, 1),
+        files=[pdf()],
+    )
+    asked = ledger.request_completion(asked_measure, actor=cast["owen"])
     # As if the rules changed after the report: applying them has work to do.
     Figure.objects.update(indicator="")
     Measure.objects.filter(problem=finished).update(status=Measure.Status.DONE)
@@ -275,6 +297,8 @@ def write_world(world, ledger_a, units, cast):
         "spare_problem": spare.pk,  # no progress: it may be deleted
         "spare_measure": spare.measures.first().pk,
         "open_measure": open_measure.pk,  # evidence, not yet done
+        "own_report": own_report.pk,  # owen's, on the open measure
+        "asked": asked.pk,  # a completion waiting for the unit's confirmation
         "finished_problem": finished.pk,  # every measure done, no application yet
         "approved_signoff": approved.pk,
     }
@@ -295,7 +319,11 @@ WRITE_EXPECTED: dict[str, dict] = {
     "ledger:inspection-add": row(EDIT_A, alice=DONE, carol=200, dave=200, olivia=DONE),
     "ledger:inspection-edit": row(EDIT_A, alice=DONE),
     "ledger:measure-add": row(EDIT_A, alice=DONE),
-    "ledger:measure-complete": row(EDIT_A, alice=DONE, owen=DONE),
+    "ledger:completion-request": row(EDIT_A, alice=DONE, owen=DONE),
+    "ledger:completion-confirm": row(EDIT_A, alice=DONE),
+    "ledger:completion-return": row(EDIT_A, alice=DONE),
+    "ledger:progress-withdraw": row(EDIT_A, alice=DONE, owen=DONE),
+    "ledger:progress-correct": row(EDIT_A, alice=DONE, owen=DONE),
     "ledger:measure-delete": row(EDIT_A, alice=DONE),
     "ledger:measure-detail": row(EDIT_A, alice=DONE, owen=DONE),
     "ledger:measure-edit": row(EDIT_A, alice=DONE),

@@ -25,7 +25,16 @@ from zhenggai.accounts.models import Unit
 from zhenggai.disclosure.models import Comment, PublishedNotice
 from zhenggai.ledger.forms import InspectionForm, MeasureForm, ProblemForm
 from zhenggai.ledger.imports_views import SESSION_KEY
-from zhenggai.ledger.models import Evidence, Figure, IndicatorRule, Inspection, Measure, Problem
+from zhenggai.ledger.models import (
+    Completion,
+    Evidence,
+    Figure,
+    IndicatorRule,
+    Inspection,
+    Measure,
+    Problem,
+    Progress,
+)
 from zhenggai.oversight.forms import RuleFormSet
 from zhenggai.oversight.models import SignOff, SupervisionOrder
 
@@ -105,6 +114,7 @@ def new_inspection(unit: int) -> dict:
         "end": "2026-05-15",
         "feedback_date": "2026-06-10",
         "rectify_until": "",
+        "confirm_by": "editor",
     }
 
 
@@ -226,8 +236,22 @@ WRITES: dict[str, Write] = {
         "measure", fixed({"dir": "down"}), fields(Measure, "measure", "position")
     ),
     "ledger:measure-delete": Write("spare_measure", fixed({}), count(Measure)),
-    "ledger:measure-complete": Write(
-        "open_measure", fixed({}), fields(Measure, "open_measure", "status")
+    "ledger:completion-request": Write(
+        "open_measure", fixed({"note": "已完成。"}), count(Completion)
+    ),
+    "ledger:completion-confirm": Write("asked", fixed({}), fields(Completion, "asked", "status")),
+    "ledger:completion-return": Write(
+        "asked", fixed({"reason": "佐证材料不全。"}), fields(Completion, "asked", "status")
+    ),
+    "ledger:progress-withdraw": Write(
+        "own_report",
+        fixed({"reason": "日期填错。"}),
+        fields(Progress, "own_report", "withdrawn_at"),
+    ),
+    "ledger:progress-correct": Write(
+        "own_report",
+        lambda w: {**progress_report(w), "reason": "数据填错。"},
+        count(Progress),
     ),
     "ledger:measure-detail": Write("measure", progress_report, count(Evidence)),
     "ledger:import": Write(

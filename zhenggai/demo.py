@@ -160,7 +160,7 @@ def _measure(problem, index, text, editor, owner, today) -> None:
         references=["会议纪要及制度文本，存办公室档案柜"],
     )
     if status == Measure.Status.DONE:
-        services.complete_measure(measure, actor=owner)
+        _complete(measure, owner, editor)
     elif status == Measure.Status.ONGOING:
         services.update_measure(measure, actor=editor, status=Measure.Status.ONGOING)
 
@@ -168,7 +168,13 @@ def _measure(problem, index, text, editor, owner, today) -> None:
 MINUTES = "整改专题会议纪要（演示材料）\n会议研究了反馈问题的整改措施，明确了责任分工和完成时限。\n"
 
 
-def _finish(problem, owner) -> None:
+def _complete(measure, owner, editor) -> None:
+    """The owner asks, the unit's editor confirms (having seen the paper evidence)."""
+    completion = services.request_completion(measure, actor=owner, note="已按期完成。")
+    services.confirm_completion(completion, actor=editor, inspected=True)
+
+
+def _finish(problem, owner, editor) -> None:
     """Bring every open measure of a problem to done, with evidence, as its owner would."""
     for measure in problem.measures.exclude(rules.q(rules.settled())):
         services.report_progress(
@@ -179,7 +185,7 @@ def _finish(problem, owner) -> None:
             references=["制度文本及印发通知，存办公室"],
             files=[SimpleUploadedFile("整改会议纪要.txt", MINUTES.encode("utf-8"))],
         )
-        services.complete_measure(measure, actor=owner)
+        _complete(measure, owner, editor)
 
 
 def _oversight(users, inspections) -> None:
@@ -192,7 +198,8 @@ def _oversight(users, inspections) -> None:
     today = timezone.localdate()
     for inspection, prefix, approve in zip(inspections, ("wl", "zj"), (True, False), strict=True):
         problem = inspection.problems.filter(parent__isnull=False).first()
-        _finish(problem, users.get(f"{prefix}_owner") or users[f"{prefix}_editor"])
+        editor = users[f"{prefix}_editor"]
+        _finish(problem, users.get(f"{prefix}_owner") or editor, editor)
         signoff = oversight.apply_signoff(
             problem, actor=users[f"{prefix}_editor"], note="措施均已完成，佐证材料齐全。"
         )

@@ -60,7 +60,7 @@ def test_it_never_lets_an_ongoing_measure_be_done_or_overdue(units, cast):
     with pytest.raises(services.LedgerError, match="长期坚持的措施不能标记为已完成"):
         services.update_measure(measure, actor=cast["alice"], status=Measure.Status.DONE)
     with pytest.raises(services.LedgerError, match="长期坚持"):
-        services.complete_measure(measure, actor=cast["alice"])
+        services.request_completion(measure, actor=cast["alice"])
     measure.refresh_from_db()
     assert measure.status == Measure.Status.PLANNED
 

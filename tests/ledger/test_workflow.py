@@ -141,16 +141,35 @@ def test_it_refuses_progress_from_someone_elses_owner(login, ledger_a, cast):
     assert not Progress.objects.exists()
 
 
-def test_it_completes_a_measure_only_with_evidence(login, ledger_a, cast):
+def test_it_completes_a_measure_only_when_the_unit_confirms_its_evidence(login, ledger_a, cast):
     measure = a_measure(ledger_a)
-    client = login("owen")
-    client.post(reverse("ledger:measure-complete", args=[measure.pk]))
+    owner = login("owen")
+    ask = reverse("ledger:completion-request", args=[measure.pk])
+    owner.post(ask)
+    assert not measure.completions.exists()
+    report(owner, measure, reference="会议纪要，存办公室")
+    owner.post(ask, {"note": "已完成"})
+    completion = measure.completions.get()
     measure.refresh_from_db()
-    assert measure.status == Measure.Status.PLANNED
-    report(client, measure, reference="会议纪要，存办公室")
-    client.post(reverse("ledger:measure-complete", args=[measure.pk]))
+    assert measure.status == Measure.Status.IN_PROGRESS and not measure.done_at
+    # The owner cannot confirm their own request; the editor must, having seen the paper.
+    confirm = reverse("ledger:completion-confirm", args=[completion.pk])
+    assert owner.post(confirm).status_code == 403
+    editor = login("alice")
+    editor.post(confirm)
     measure.refresh_from_db()
+    assert measure.status == Measure.Status.IN_PROGRESS
+    page = editor.get(reverse("ledger:measure-detail", args=[measure.pk])).content.decode()
+    assert "已查验纸质原件" in page
+    editor.post(confirm, {"inspected": "on"})
+    measure.refresh_from_db()
+    completion.refresh_from_db()
     assert measure.status == Measure.Status.DONE and measure.done_at
+    assert (completion.status, completion.reviewer, completion.inspected) == (
+        "confirmed",
+        cast["alice"],
+        True,
+    )
 
 
 def test_it_refuses_a_save_based_on_an_old_version(ledger_a, cast):

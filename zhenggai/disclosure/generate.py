@@ -88,7 +88,9 @@ def notice_title(inspection: Inspection) -> str:
 
 def _load(inspection: Inspection, internal: bool) -> _Ledger:
     problems = list(Problem.objects.filter(inspection=inspection).order_by("position", "id"))
-    latest = Progress.objects.filter(measure=OuterRef("pk")).order_by("-reported_on", "-id")
+    latest = (
+        Progress.objects.current().filter(measure=OuterRef("pk")).order_by("-reported_on", "-id")
+    )
     measures = (
         Measure.objects.filter(problem__inspection=inspection)
         .annotate(latest_id=Subquery(latest.values("id")[:1]))

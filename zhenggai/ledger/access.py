@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from zhenggai.accounts.access import EDIT, REPORT, access_for
 
-from .models import Evidence, Inspection, Measure, Problem
+from .models import Completion, Evidence, Inspection, Measure, Problem, Progress
 
 
 def get_inspection_for_user(request, pk, *, edit: bool = False) -> tuple[Inspection, bool]:
@@ -36,6 +36,32 @@ def get_measure_for_user(
     if report and not can_report:
         raise PermissionDenied
     return measure, can_edit, can_report
+
+
+def get_completion_for_user(request, pk) -> tuple[Completion, bool]:
+    """The completion request and whether the user confirms for its inspection."""
+    completion = get_object_or_404(
+        Completion.objects.select_related("measure__problem__inspection__unit"), pk=pk
+    )
+    inspection = completion.measure.problem.inspection
+    _check(request, inspection, False)
+    return completion, may_confirm(request.user, inspection)
+
+
+def may_confirm(user, inspection: Inspection) -> bool:
+    """The role the inspection names (`confirm_by`) confirms completions."""
+    return access_for(user).has_role(inspection.unit, inspection.confirm_by)
+
+
+def get_progress_for_user(request, pk) -> tuple[Progress, bool]:
+    """The report and whether the user may withdraw or correct it (author or editor)."""
+    progress = get_object_or_404(
+        Progress.objects.select_related("measure__problem__inspection__unit", "author"), pk=pk
+    )
+    _inspection, can_edit = _check(request, progress.measure.problem.inspection, False)
+    unit = progress.measure.problem.inspection.unit
+    own = progress.author_id == request.user.pk and access_for(request.user).may(REPORT, unit)
+    return progress, can_edit or own
 
 
 def get_evidence_for_user(request, pk) -> Evidence:

@@ -21,6 +21,7 @@ class InspectionForm(CleanModelForm):
             "end",
             "feedback_date",
             "rectify_until",
+            "confirm_by",
         ]
         widgets = {f: DATE for f in ("start", "end", "feedback_date", "rectify_until")}
 
@@ -156,3 +157,11 @@ class ProgressForm(CleanForm):
                 ) from None
             rows.append((value, unit[:10], counts[:100]))
         return rows
+
+
+class CorrectionForm(ProgressForm):
+    """A corrected report: what it should have said, and why."""
+
+    reason = forms.CharField(label="更正理由", max_length=400)
+
+    field_order = ["reason", "reported_on", "text", "figures", "files", "reference"]

@@ -73,6 +73,10 @@ class MeasureQuerySet(UnitScopedQuerySet):
 class ProgressQuerySet(UnitScopedQuerySet):
     unit_field = "measure__problem__inspection__unit"
 
+    def current(self):
+        """Reports not withdrawn (a corrected one is withdrawn by its correction)."""
+        return self.filter(withdrawn_at=None)
+
 
 class EvidenceQuerySet(UnitScopedQuerySet):
     unit_field = "progress__measure__problem__inspection__unit"
@@ -110,6 +114,13 @@ class Inspection(models.Model):
     end = models.DateField("结束日期", null=True, blank=True)
     feedback_date = models.DateField("反馈日期")
     rectify_until = models.DateField("集中整改期至", blank=True, help_text="留空则为反馈后两个月")
+    confirm_by = models.CharField(
+        "完成确认人",
+        max_length=10,
+        choices=[("editor", "整改联络员"), ("leader", "单位领导")],
+        default="editor",
+        help_text="整改措施申请完成后，由谁确认",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = InspectionQuerySet.as_manager()
@@ -246,6 +257,25 @@ class Progress(models.Model):
     reported_on = models.DateField("日期", default=timezone.localdate)
     text = models.TextField("整改进展")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Withdrawn or corrected reports stay, struck through, with who and why.
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="撤回人",
+    )
+    withdraw_reason = models.CharField("撤回理由", max_length=500, blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name="更正的进展",
+    )
 
     objects = ProgressQuerySet.as_manager()
 
@@ -271,6 +301,57 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counts}{self.value.normalize():f}{self.unit}"
+
+
+class CompletionQuerySet(UnitScopedQuerySet):
+    unit_field = "measure__problem__inspection__unit"
+
+
+class Completion(models.Model):
+    """A request to count a measure 已完成 (申请完成), and the unit's answer to it.
+
+    Only a confirmed request makes a measure 已完成: the owner or editor asks with the
+    evidence reported, the role the inspection names (`Inspection.confirm_by`) confirms
+    or returns it. Evidence that is only a reference to paper is confirmed only by one
+    who records having inspected it.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        RETURNED = "returned", "已退回"
+
+    measure = models.ForeignKey(Measure, models.CASCADE, related_name="completions")
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    note = models.TextField("申请说明", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
+    )
+    reviewed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    reason = models.TextField("退回理由", blank=True)
+    inspected = models.BooleanField("已查验纸质材料", default=False)
+
+    objects = CompletionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(status="requested"), name="one_pending_completion"
+            ),
+        ]
+        verbose_name = verbose_name_plural = "完成申请"
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:

@@ -8,16 +8,27 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from zhenggai.accounts.access import REGISTER, access_for
+from zhenggai.accounts.access import EDIT, REGISTER, REPORT, access_for
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
 
 from .indicators import name_indicators
-from .models import Evidence, Figure, IndicatorRule, Inspection, Measure, Problem, Progress
+from .models import (
+    Completion,
+    Evidence,
+    Figure,
+    IndicatorRule,
+    Inspection,
+    Measure,
+    Problem,
+    Progress,
+    add_months,
+)
 
 EVIDENCE_TYPES = {
     ".pdf": "application/pdf",
@@ -67,11 +78,33 @@ def _shown(obj, name: str) -> str:
     return "" if value is None else str(value)[:60]
 
 
+HORIZON_YEARS = 5
+
+
 def _check_due(inspection: Inspection, due: dt.date | None) -> None:
-    if due and due < inspection.feedback_date:
+    """A due date lies between the feedback and `HORIZON_YEARS` after it."""
+    if not due:
+        return
+    if due < inspection.feedback_date:
         raise LedgerError(
             f"完成时限 {cn_date(due)} 早于反馈日期 {cn_date(inspection.feedback_date)}。"
         )
+    limit = add_months(inspection.feedback_date, 12 * HORIZON_YEARS)
+    if due > limit:
+        raise LedgerError(
+            f"完成时限 {cn_date(due)} 晚于反馈后{HORIZON_YEARS}年（{cn_date(limit)}），请核对；"
+            "长期坚持的措施请选择“长期坚持”。"
+        )
+
+
+def _check_reported_on(inspection: Inspection, day: dt.date) -> None:
+    """A progress report is dated between the feedback and today."""
+    today = timezone.localdate()
+    if day > today:
+        raise LedgerError(f"进展日期 {cn_date(day)} 晚于今天（{cn_date(today)}），请核对。")
+    start = inspection.feedback_date or inspection.start
+    if start and day < start:
+        raise LedgerError(f"进展日期 {cn_date(day)} 早于反馈日期 {cn_date(start)}，请核对。")
 
 
 def check_register(actor, unit) -> None:
@@ -197,6 +230,8 @@ def move(obj: Problem | Measure, *, actor, up: bool) -> None:
 @transaction.atomic
 def add_measure(problem: Problem, *, actor, **fields) -> Measure:
     _check_open(problem)
+    if fields.get("status") == Measure.Status.DONE:
+        raise LedgerError("新增的措施不能直接设为“已完成”，请报送进展后申请完成。")
     _check_due(problem.inspection, fields.get("due"))
     check_term(fields.get("term", Measure.Term.DEADLINE), fields.get("status", ""))
     measure = Measure.objects.create(
@@ -213,8 +248,9 @@ def update_measure(measure: Measure, *, actor, version: int | None = None, **fie
     _check_version(measure, version, fields)
     check_term(fields.get("term", measure.term), fields.get("status", measure.status))
     if fields.get("status") == Measure.Status.DONE and measure.status != Measure.Status.DONE:
-        _require_evidence(measure)
-        measure.done_at = timezone.now()
+        raise LedgerError("“已完成”须经申请完成并由本单位确认，不能直接修改。")
+    if "status" in fields and fields["status"] != Measure.Status.DONE:
+        measure.done_at = None
     for name, value in fields.items():
         setattr(measure, name, value)
     # Only the edited fields: a concurrent change to the others must survive.
@@ -244,22 +280,112 @@ def delete_measure(measure: Measure, *, actor) -> None:
     measure.delete()
 
 
-def _require_evidence(measure: Measure) -> None:
-    if not Evidence.objects.filter(progress__measure=measure).exists():
-        raise LedgerError("标记“已完成”前，请先报送整改进展并上传佐证材料。")
+def evidence_counts(measure: Measure) -> tuple[int, int]:
+    """(files, references only) reported on the measure."""
+    rows = Evidence.objects.filter(progress__measure=measure).exclude(withdrawn_q())
+    files = rows.exclude(file="").count()
+    return files, rows.filter(file="").count()
+
+
+def withdrawn_q():
+    """Evidence of a withdrawn progress report no longer counts."""
+    return Q(progress__withdrawn_at__isnull=False)
+
+
+def _confirmer_may(actor, measure: Measure) -> bool:
+    inspection = measure.problem.inspection
+    return access_for(actor).has_role(inspection.unit, inspection.confirm_by)
 
 
 @transaction.atomic
-def complete_measure(measure: Measure, *, actor) -> Measure:
+def request_completion(measure: Measure, *, actor, note: str = "") -> Completion:
+    """The owner or editor asks to count the measure 已完成, with its evidence reported."""
+    measure = (
+        Measure.objects.select_for_update().select_related("problem__inspection").get(pk=measure.pk)
+    )
+    access, unit = access_for(actor), measure.problem.inspection.unit
+    if not (
+        access.may(EDIT, unit) or (measure.owner_user_id == actor.pk and access.may(REPORT, unit))
+    ):
+        raise PermissionDenied
     _check_open(measure.problem)
     check_term(measure.term, Measure.Status.DONE)
-    _require_evidence(measure)
-    _check_version(measure, None)
-    measure.status = Measure.Status.DONE
-    measure.done_at = timezone.now()
+    if measure.status == Measure.Status.DONE:
+        raise LedgerError("该措施已完成。")
+    if measure.completions.filter(status=Completion.Status.REQUESTED).exists():
+        raise LedgerError("该措施已有待确认的完成申请。")
+    files, references = evidence_counts(measure)
+    if not files and not references:
+        raise LedgerError("申请完成前，请先报送整改进展并上传佐证材料。")
+    completion = Completion.objects.create(measure=measure, requested_by=actor, note=note.strip())
+    record(
+        "measure.completion_requested",
+        completion,
+        actor=actor,
+        unit_id=measure.problem.inspection.unit_id,
+        measure=measure.pk,
+        files=files,
+        references=references,
+    )
+    return completion
+
+
+@transaction.atomic
+def confirm_completion(completion: Completion, *, actor, inspected: bool = False) -> Measure:
+    """The unit's confirmer counts the measure 已完成."""
+    completion = Completion.objects.select_for_update().get(pk=completion.pk)
+    measure = (
+        Measure.objects.select_for_update()
+        .select_related("problem__inspection")
+        .get(pk=completion.measure_id)
+    )
+    if not _confirmer_may(actor, measure):
+        raise PermissionDenied
+    if completion.status != Completion.Status.REQUESTED:
+        raise LedgerError("该完成申请已处理。")
+    _check_open(measure.problem)
+    files, _references = evidence_counts(measure)
+    if not files and not inspected:
+        raise LedgerError("佐证材料只有文字说明（如纸质档案），确认前请查验原件并勾选“已查验”。")
+    completion.status, completion.reviewer = Completion.Status.CONFIRMED, actor
+    completion.reviewed_at, completion.inspected = timezone.now(), inspected
+    completion.save()
+    measure.status, measure.done_at = Measure.Status.DONE, completion.reviewed_at
+    measure.version += 1
     measure.save(update_fields=["status", "done_at", "version"])
-    record("measure.completed", measure, actor=actor, unit_id=measure.problem.inspection.unit_id)
+    record(
+        "measure.completion_confirmed",
+        completion,
+        actor=actor,
+        unit_id=measure.problem.inspection.unit_id,
+        measure=measure.pk,
+        inspected=inspected,
+    )
     return measure
+
+
+@transaction.atomic
+def return_completion(completion: Completion, *, actor, reason: str) -> Completion:
+    completion = Completion.objects.select_for_update().get(pk=completion.pk)
+    measure = completion.measure
+    if not _confirmer_may(actor, measure):
+        raise PermissionDenied
+    if completion.status != Completion.Status.REQUESTED:
+        raise LedgerError("该完成申请已处理。")
+    if not reason.strip():
+        raise LedgerError("退回须写明理由。")
+    completion.status, completion.reviewer = Completion.Status.RETURNED, actor
+    completion.reviewed_at, completion.reason = timezone.now(), reason.strip()
+    completion.save()
+    record(
+        "measure.completion_returned",
+        completion,
+        actor=actor,
+        unit_id=measure.problem.inspection.unit_id,
+        measure=measure.pk,
+        reason=completion.reason,
+    )
+    return completion
 
 
 def check_upload(upload) -> str:
@@ -301,6 +427,7 @@ def report_progress(
 ) -> Progress:
     """A progress report with its figures (value, unit, counts) and evidence."""
     _check_open(measure.problem)
+    _check_reported_on(measure.problem.inspection, reported_on)
     for upload in files:
         check_upload(upload)
     progress = Progress.objects.create(
@@ -337,6 +464,59 @@ def report_progress(
         evidence=[e.sha256 or e.reference for e in stored],
     )
     return progress
+
+
+def _check_may_amend(progress: Progress, actor) -> None:
+    access = access_for(actor)
+    unit = progress.measure.problem.inspection.unit
+    own = progress.author_id == actor.pk and access.may(REPORT, unit)
+    if not (own or access.may(EDIT, unit)):
+        raise PermissionDenied
+    if progress.withdrawn_at:
+        raise LedgerError("该进展已撤回或已更正。")
+
+
+@transaction.atomic
+def withdraw_progress(progress: Progress, *, actor, reason: str) -> Progress:
+    """The author or the unit's editor withdraws a report; it stays, struck through."""
+    progress = (
+        Progress.objects.select_for_update()
+        .select_related("measure__problem__inspection__unit", "measure__problem__parent")
+        .get(pk=progress.pk)
+    )
+    _check_may_amend(progress, actor)
+    _check_open(progress.measure.problem)
+    if not reason.strip():
+        raise LedgerError("撤回须写明理由。")
+    progress.withdrawn_at, progress.withdrawn_by = timezone.now(), actor
+    progress.withdraw_reason = reason.strip()[:500]
+    progress.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+    record(
+        "progress.withdrawn",
+        progress,
+        actor=actor,
+        unit_id=progress.measure.problem.inspection.unit_id,
+        measure=progress.measure_id,
+        reason=progress.withdraw_reason,
+    )
+    return progress
+
+
+@transaction.atomic
+def correct_progress(progress: Progress, *, actor, reason: str, **report) -> Progress:
+    """A corrected report replaces the original, which stays as withdrawn history."""
+    original = withdraw_progress(progress, actor=actor, reason=f"更正：{reason.strip()}")
+    corrected = report_progress(original.measure, actor=actor, **report)
+    corrected.corrects = original
+    corrected.save(update_fields=["corrects"])
+    record(
+        "progress.corrected",
+        corrected,
+        actor=actor,
+        unit_id=original.measure.problem.inspection.unit_id,
+        original=original.pk,
+    )
+    return corrected
 
 
 @transaction.atomic

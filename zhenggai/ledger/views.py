@@ -10,14 +10,17 @@ from zhenggai.accounts.access import REGISTER, Role, members_q, units_for
 
 from . import services
 from .access import (
+    get_completion_for_user,
     get_evidence_for_user,
     get_inspection_for_user,
     get_measure_for_user,
     get_problem_for_user,
+    get_progress_for_user,
+    may_confirm,
 )
 from .counts import Tally, tallies
-from .forms import InspectionForm, MeasureForm, ProblemForm, ProgressForm
-from .models import Inspection
+from .forms import CorrectionForm, InspectionForm, MeasureForm, ProblemForm, ProgressForm
+from .models import Completion, Inspection
 from .tree import build_tree
 
 
@@ -255,7 +258,11 @@ def measure_detail(request, pk):
         if form.is_valid() and _report(request, form, measure):
             messages.success(request, "已报送整改进展。")
             return redirect("ledger:measure-detail", measure.pk)
-    progress = measure.progress.select_related("author").prefetch_related("figures", "evidence")
+    progress = measure.progress.select_related("author", "withdrawn_by").prefetch_related(
+        "figures", "evidence"
+    )
+    completions = list(measure.completions.select_related("requested_by", "reviewer"))
+    pending = next((c for c in completions if c.status == Completion.Status.REQUESTED), None)
     return render(
         request,
         "ledger/measure.html",
@@ -267,6 +274,12 @@ def measure_detail(request, pk):
             "can_edit": can_edit,
             "can_report": can_report,
             "light": measure.light(),
+            "completions": completions,
+            "pending": pending,
+            "can_confirm": may_confirm(request.user, measure.problem.inspection),
+            "paper_only": pending is not None and not services.evidence_counts(measure)[0],
+            "closed": measure.problem.closed_at
+            or (measure.problem.parent_id and measure.problem.parent.closed_at),
         },
     )
 
@@ -288,16 +301,115 @@ def _report(request, form, measure):
     )
 
 
-@login_required
-@require_POST
-def measure_complete(request, pk):
-    measure, _, _ = get_measure_for_user(request, pk, report=True)
+def _act(request, act, success: str) -> None:
+    """Run a one-button act; its refusal becomes the page's message."""
     try:
-        services.complete_measure(measure, actor=request.user)
-        messages.success(request, "已标记为已完成。")
+        act()
+        messages.success(request, success)
     except services.LedgerError as exc:
         messages.error(request, str(exc))
+
+
+@login_required
+@require_POST
+def completion_request(request, pk):
+    measure, _, _ = get_measure_for_user(request, pk, report=True)
+    note = request.POST.get("note", "")[:2000]
+    _act(
+        request,
+        lambda: services.request_completion(measure, actor=request.user, note=note),
+        "已提交完成申请，待本单位确认。",
+    )
     return redirect("ledger:measure-detail", measure.pk)
+
+
+@login_required
+@require_POST
+def completion_confirm(request, pk):
+    completion, can_confirm = get_completion_for_user(request, pk)
+    if not can_confirm:
+        raise PermissionDenied
+    inspected = request.POST.get("inspected") == "on"
+    _act(
+        request,
+        lambda: services.confirm_completion(completion, actor=request.user, inspected=inspected),
+        "已确认完成。",
+    )
+    return redirect("ledger:measure-detail", completion.measure_id)
+
+
+@login_required
+@require_POST
+def completion_return(request, pk):
+    completion, can_confirm = get_completion_for_user(request, pk)
+    if not can_confirm:
+        raise PermissionDenied
+    reason = request.POST.get("reason", "")[:2000]
+    _act(
+        request,
+        lambda: services.return_completion(completion, actor=request.user, reason=reason),
+        "已退回完成申请。",
+    )
+    return redirect("ledger:measure-detail", completion.measure_id)
+
+
+@login_required
+@require_POST
+def progress_withdraw(request, pk):
+    progress, can_amend = get_progress_for_user(request, pk)
+    if not can_amend:
+        raise PermissionDenied
+    reason = request.POST.get("reason", "")
+    _act(
+        request,
+        lambda: services.withdraw_progress(progress, actor=request.user, reason=reason),
+        "已撤回该条进展，原文保留在记录中。",
+    )
+    return redirect("ledger:measure-detail", progress.measure_id)
+
+
+@login_required
+def progress_correct(request, pk):
+    progress, can_amend = get_progress_for_user(request, pk)
+    if not can_amend:
+        raise PermissionDenied
+    measure = progress.measure
+    figures = "\n".join(
+        f"{f.counts} {f.value.normalize():f} {f.unit}" for f in progress.figures.all()
+    )
+    form = CorrectionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"reported_on": progress.reported_on, "text": progress.text, "figures": figures},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _save_or_error(
+            request,
+            form,
+            lambda: services.correct_progress(
+                progress,
+                actor=request.user,
+                reason=data["reason"],
+                text=data["text"],
+                reported_on=data["reported_on"],
+                figures=data["figures"],
+                files=data["files"],
+                references=[data["reference"]],
+            ),
+        ):
+            messages.success(request, "已更正整改进展，原文保留在记录中。")
+            return redirect("ledger:measure-detail", measure.pk)
+    return render(
+        request,
+        "ledger/form.html",
+        {
+            "form": form,
+            "title": "更正整改进展",
+            "inspection": measure.problem.inspection,
+            "multipart": True,
+        },
+    )
 
 
 @login_required

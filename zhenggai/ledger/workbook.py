@@ -144,8 +144,12 @@ def measure_rows(inspections: list[Inspection], internal: bool) -> tuple[list, d
             n=Count("id"), done=Count("id", filter=rules.q(rules.finished()))
         )
     }
-    progress = Progress.objects.filter(measure=OuterRef("pk")).annotate(measure_key=F("measure"))
-    evidence = Evidence.objects.filter(progress__measure=OuterRef("pk")).annotate(
+    progress = (
+        Progress.objects.current().filter(measure=OuterRef("pk")).annotate(measure_key=F("measure"))
+    )
+    evidence = Evidence.objects.filter(
+        progress__measure=OuterRef("pk"), progress__withdrawn_at=None
+    ).annotate(
         measure_key=F("progress__measure"),
         shown=Case(When(name="", then=F("reference")), default=F("name")),
     )

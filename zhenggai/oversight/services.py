@@ -52,7 +52,8 @@ def _is_closed(problem: Problem) -> bool:
 
 
 def evidence_list(measures) -> list[dict]:
-    rows = Evidence.objects.filter(progress__measure__in=measures).order_by("id")
+    rows = Evidence.objects.filter(progress__measure__in=measures, progress__withdrawn_at=None)
+    rows = rows.order_by("id")
     return [{"id": e.pk, "name": e.name or e.reference, "sha256": e.sha256} for e in rows]
 
 

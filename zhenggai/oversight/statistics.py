@@ -38,7 +38,9 @@ def number(value: Decimal) -> str:
 def indicator_totals(inspections, rules) -> list[Total]:
     """Each rule's total over the inspections' figures, converted to the rule's unit."""
     rows = (
-        Figure.objects.filter(progress__measure__problem__inspection__in=inspections)
+        Figure.objects.filter(
+            progress__measure__problem__inspection__in=inspections, progress__withdrawn_at=None
+        )
         .exclude(indicator="")
         .values("indicator", "unit")
         .annotate(total=Sum("value"), approx=Count("id", filter=Q(approx=True)))
