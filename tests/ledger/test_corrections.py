@@ -99,7 +99,11 @@ def test_it_freezes_reports_of_a_signed_off_problem(login, ledger_a, cast):
 def test_it_lets_the_role_the_inspection_names_confirm_or_return(ledger_a, cast):
     measure = a_measure(ledger_a)
     services.report_progress(
-        measure, actor=cast["owen"], text="进展", reported_on=dt.date(2026, 3, 5)
+        measure,
+        actor=cast["owen"],
+        text="进展",
+        reported_on=dt.date(2026, 3, 5),
+        references=["纪要存档"],
     )
     ledger_a.confirm_by = "leader"
     ledger_a.save()
@@ -118,7 +122,9 @@ def test_it_lets_the_role_the_inspection_names_confirm_or_return(ledger_a, cast)
     measure.refresh_from_db()
     assert measure.status == Measure.Status.DONE
     acts = list(
-        Event.objects.filter(act__startswith="measure.completion").values_list("act", "actor")
+        Event.objects.filter(act__startswith="measure.completion")
+        .order_by("id")
+        .values_list("act", "actor")
     )
     assert acts == [
         ("measure.completion_requested", cast["owen"].pk),
