@@ -67,6 +67,11 @@ def world(ledger_a, cast, settings, tmp_path):
     )
     notice = disclosure.publish_notice(ledger_a, actor=cast["alice"], text="标题\n正文")
     comment = disclosure.add_comment(notice, actor=None, content="意见")
+    draft = disclosure.submit_draft(ledger_a, actor=cast["alice"], text="标题\n二", note="更正")
+    signed = disclosure.submit_draft(
+        ledger_a, actor=cast["alice"], text="标题", audience="internal"
+    )
+    disclosure.sign_draft(signed, actor=cast["lena"])
     return {
         "inspection": ledger_a.pk,
         "problem": problem.pk,
@@ -78,6 +83,8 @@ def world(ledger_a, cast, settings, tmp_path):
         "order": order.pk,
         "notice": notice.pk,
         "comment": comment.pk,
+        "draft": draft.pk,  # submitted, waiting to be signed
+        "signed_draft": signed.pk,
     }
 
 
@@ -133,6 +140,9 @@ TARGETS = {
     "disclosure:comment-list": (None, "GET", {}),
     "disclosure:comment-reply": ("comment", "POST", {}),
     "disclosure:notice-draft": ("inspection", "GET", {}),
+    "disclosure:draft-sign": ("draft", "POST", {}),
+    "disclosure:draft-return": ("draft", "POST", {}),
+    "disclosure:draft-publish": ("signed_draft", "POST", {}),
     "disclosure:notice-export": ("inspection", "GET", {"fmt": "txt"}),
 }
 
@@ -162,7 +172,10 @@ EXPECTED: dict[str, dict] = {
     "disclosure:comment-reply": row(EDIT_A, alice=302, lena=302),
     "disclosure:notice-comments": row(EDIT_A, lena=200, olivia=200),
     "disclosure:notice-detail": row(every(200), anonymous=200),
-    "disclosure:notice-draft": EDIT,
+    "disclosure:notice-draft": row(EDIT_A, lena=200, olivia=200),
+    "disclosure:draft-sign": row(EDIT_A, alice=403, lena=302, olivia=302),
+    "disclosure:draft-return": row(EDIT_A, alice=403, lena=302, olivia=302),
+    "disclosure:draft-publish": row(EDIT_A, alice=302, lena=302, olivia=302),
     "disclosure:notice-export": EDIT,
     "disclosure:notice-list": row(every(200), anonymous=200),
     "ledger:evidence-download": READ,
@@ -312,6 +325,9 @@ WRITE_EXPECTED: dict[str, dict] = {
     "disclosure:comment-add": row(every(DONE), anonymous=DONE),
     "disclosure:comment-reply": row(EDIT_A, alice=DONE, lena=DONE),
     "disclosure:notice-draft": row(EDIT_A, alice=DONE),
+    "disclosure:draft-sign": row(EDIT_A, alice=403, lena=DONE, olivia=DONE),
+    "disclosure:draft-return": row(EDIT_A, alice=403, lena=DONE, olivia=DONE),
+    "disclosure:draft-publish": row(EDIT_A, alice=DONE, lena=DONE, olivia=DONE),
     # Carol and dave may import and register inspections, but not of unit A: the upload
     # is theirs to make, the form refuses unit A.
     "ledger:import": row(EDIT_A, alice=DONE, carol=DONE, dave=DONE, olivia=DONE),

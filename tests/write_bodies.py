@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tests.conftest import PASSWORD
 from zhenggai.accounts.models import Unit
-from zhenggai.disclosure.models import Comment, PublishedNotice
+from zhenggai.disclosure.models import Comment, NoticeDraft, PublishedNotice
 from zhenggai.ledger.forms import InspectionForm, MeasureForm, ProblemForm
 from zhenggai.ledger.imports_views import SESSION_KEY
 from zhenggai.ledger.models import (
@@ -287,6 +287,11 @@ WRITES: dict[str, Write] = {
     "disclosure:notice-draft": Write(
         "inspection",
         fixed({"audience": "public", "text": "标题\n正文第二版", "note": "更正数据"}),
-        count(PublishedNotice),
+        count(NoticeDraft),
     ),
+    "disclosure:draft-sign": Write("draft", fixed({}), fields(NoticeDraft, "draft", "status")),
+    "disclosure:draft-return": Write(
+        "draft", fixed({"reason": "数字有误"}), fields(NoticeDraft, "draft", "status")
+    ),
+    "disclosure:draft-publish": Write("signed_draft", fixed({}), count(PublishedNotice)),
 }

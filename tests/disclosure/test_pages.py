@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import EDIT_A
-from zhenggai.disclosure.models import Comment, PublishedNotice
+from zhenggai.disclosure.models import Comment, NoticeDraft, PublishedNotice
 from zhenggai.disclosure.services import add_comment, publish_notice
 
 pytestmark = pytest.mark.django_db
@@ -61,11 +61,16 @@ def test_internal_notices_stay_off_the_public_list(login, notice_a, internal_a):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("user,status", {**EDIT_A, "lena": 200, "olivia": 200}.items())
+def test_editors_and_signing_leaders_see_the_draft(login, ledger_a, user, status):
+    url = reverse("disclosure:notice-draft", args=[ledger_a.pk])
+    assert login(user).get(url).status_code == status
+
+
 @pytest.mark.parametrize("user,status", EDIT_A.items())
 @pytest.mark.parametrize(
     "name,args",
     [
-        ("disclosure:notice-draft", []),
         ("disclosure:notice-export", ["txt"]),
         ("disclosure:notice-export", ["html"]),
         ("disclosure:notice-export", ["docx"]),
@@ -76,12 +81,13 @@ def test_only_editors_draft_and_download(login, ledger_a, user, status, name, ar
     assert login(user).get(url).status_code == status
 
 
-@pytest.mark.parametrize("user,status", {**EDIT_A, "alice": 200}.items())
-def test_only_editors_publish(login, ledger_a, user, status):
+@pytest.mark.parametrize("user,status", {**EDIT_A, "lena": 403, "olivia": 403}.items())
+def test_only_editors_submit_for_signing(login, ledger_a, user, status):
     url = reverse("disclosure:notice-draft", args=[ledger_a.pk])
     response = login(user).post(url, {"audience": "public", "text": TEXT})
     assert response.status_code == (302 if status == 200 else status)
-    assert PublishedNotice.objects.exists() == (status == 200)
+    assert NoticeDraft.objects.exists() == (status == 200)
+    assert not PublishedNotice.objects.exists()
 
 
 @pytest.mark.parametrize("user,status", COMMENTS_A.items())

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.conftest import make_ledger
 from zhenggai.audit.models import Event
-from zhenggai.disclosure.models import FrozenError, PublishedNotice
+from zhenggai.disclosure.models import FrozenError, NoticeDraft, PublishedNotice
 from zhenggai.disclosure.services import DisclosureError, publish_notice
 from zhenggai.ledger.models import Inspection, Measure
 
@@ -69,7 +69,12 @@ def test_it_publishes_the_edited_draft(login, ledger_a):
     url = reverse("disclosure:notice-draft", args=[ledger_a.pk])
     draft = client.get(url).context["form"].initial["text"]
     edited = draft.replace("一是措施0-0-0", "一是措施0-0-0（已补充）") + "<script>alert(1)</script>"
-    response = client.post(url, {"audience": "public", "text": edited, "note": ""})
+    client.post(url, {"audience": "public", "text": edited, "note": ""})
+    assert not PublishedNotice.objects.exists()
+    signed = NoticeDraft.objects.get()
+    login("lena").post(reverse("disclosure:draft-sign", args=[signed.pk]))
+    client = login("alice")
+    response = client.post(reverse("disclosure:draft-publish", args=[signed.pk]))
     notice = PublishedNotice.objects.get()
     assert response.status_code == 302 and response.url == notice.get_absolute_url()
     assert "（已补充）" in notice.text and notice.text.endswith("\n")

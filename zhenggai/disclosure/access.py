@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhenggai.accounts.access import ANSWER, COMMENTS, access_for
+from zhenggai.accounts.access import ANSWER, COMMENTS, EDIT, LEAD, access_for
 
-from .models import Comment, PublishedNotice
+from .models import Comment, NoticeDraft, PublishedNotice
 
 
 def get_notice_for_user(request, pk) -> PublishedNotice:
@@ -55,3 +55,24 @@ def _check(request, notice: PublishedNotice) -> bool:
     if not access.may(COMMENTS, unit):
         raise PermissionDenied
     return access.may(ANSWER, unit)
+
+
+def may_draft(user, unit) -> tuple[bool, bool]:
+    """Whether the user may write (submit, publish) and sign (签发) the unit's notice."""
+    access = access_for(user)
+    return access.may(EDIT, unit), access.may(LEAD, unit)
+
+
+def get_draft_for_user(request, pk) -> tuple[NoticeDraft, bool]:
+    """A submitted notice text and whether the user may edit (submit, publish) it.
+
+    Readers of the unit who neither edit nor sign get 403, anyone else 404.
+    """
+    draft = get_object_or_404(NoticeDraft.objects.select_related("inspection__unit"), pk=pk)
+    unit = draft.inspection.unit
+    if not access_for(request.user).can_read(unit):
+        raise Http404
+    can_edit, can_sign = may_draft(request.user, unit)
+    if not (can_edit or can_sign):
+        raise PermissionDenied
+    return draft, can_edit

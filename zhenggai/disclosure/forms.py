@@ -15,7 +15,7 @@ class DraftForm(CleanForm):
         label="通报正文",
         max_length=500_000,
         widget=forms.Textarea(attrs={"rows": 30, "class": "notice-text"}),
-        help_text="每段一行。可在发布前修改；发布后不可更改，更正须发布新版本。",
+        help_text="每段一行。提交签发后，领导签发的就是这一文本；发布后不可更改，更正须发布新版本。",
     )
     note = forms.CharField(
         label="更正说明",
@@ -23,6 +23,10 @@ class DraftForm(CleanForm):
         required=False,
         help_text="发布新版本时必填：说明更正了什么、为什么更正",
     )
+
+
+class ReturnForm(CleanForm):
+    reason = forms.CharField(label="退回理由", max_length=500)
 
 
 class CommentForm(CleanForm):

@@ -140,3 +140,78 @@ class RateCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["address", "window"], name="unique_rate_window"),
         ]
+
+
+class NoticeDraftQuerySet(UnitScopedQuerySet):
+    unit_field = "inspection__unit"
+
+
+class NoticeDraft(models.Model):
+    """A notice text submitted for signing (签发); a leader signs or returns it before publication.
+
+    The text is frozen at submission with its SHA-256; the leader signs that text and
+    publication freezes exactly that text. A changed text is a new submission.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待签发"
+        SIGNED = "signed", "已签发"
+        RETURNED = "returned", "已退回"
+        PUBLISHED = "published", "已发布"
+        WITHDRAWN = "withdrawn", "已被新提交替代"
+
+    inspection = models.ForeignKey(
+        Inspection, models.PROTECT, related_name="notice_drafts", verbose_name="巡察"
+    )
+    audience = models.CharField(
+        "公开范围",
+        max_length=10,
+        choices=PublishedNotice.Audience.choices,
+        default=PublishedNotice.Audience.PUBLIC,
+    )
+    text = models.TextField("正文")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    note = models.CharField("更正说明", max_length=500, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="提交人"
+    )
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="签发人",
+    )
+    signed_at = models.DateTimeField("签发时间", null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="退回人",
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    reason = models.CharField("退回理由", max_length=500, blank=True)
+    notice = models.OneToOneField(
+        PublishedNotice,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="draft",
+        verbose_name="发布的通报",
+    )
+
+    objects = NoticeDraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = verbose_name_plural = "待签发通报"
+
+    def __str__(self) -> str:
+        return f"{self.inspection}通报（{self.get_status_display()}）"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhenggai.audit.services import record
 from zhenggai.ledger.models import Inspection, Measure
 
-from .models import Comment, PublishedNotice, RateCount
+from .models import Comment, NoticeDraft, PublishedNotice, RateCount, text_sha256
 from .text import normalise_text, text_html, text_title
 
 # Comment posts allowed per client address and fixed window; a flood waits for the next.
@@ -32,7 +32,10 @@ def publish_notice(
     audience: str = PublishedNotice.Audience.PUBLIC,
     note: str = "",
 ) -> PublishedNotice:
-    """Freeze the (possibly edited) text as the next version of the inspection's notice."""
+    """Freeze the text as the next version of the inspection's notice.
+
+    The pages publish only through `publish_draft`: a text submitted and signed first.
+    """
     # Serialises two publications of one inspection: versions stay gapless and unique.
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
     text = _publishable(inspection, text)
@@ -66,6 +69,119 @@ def publish_notice(
         sha256=notice.sha256,
         replaces=previous.pk if previous else None,
     )
+    return notice
+
+
+@transaction.atomic
+def submit_draft(
+    inspection: Inspection,
+    *,
+    actor,
+    text: str,
+    audience: str = PublishedNotice.Audience.PUBLIC,
+    note: str = "",
+) -> NoticeDraft:
+    """Freeze the edited text for a leader to sign; an open earlier submission is replaced."""
+    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    text = _publishable(inspection, text)
+    note = note.strip()[:500]
+    previous = PublishedNotice.objects.filter(inspection=inspection, audience=audience)
+    latest = previous.order_by("-version").first()
+    if latest is not None and not note:
+        raise DisclosureError(f"已发布过第{latest.version}版，发布新版本须写明更正说明。")
+    NoticeDraft.objects.filter(
+        inspection=inspection,
+        audience=audience,
+        status__in=[NoticeDraft.Status.SUBMITTED, NoticeDraft.Status.SIGNED],
+    ).update(status=NoticeDraft.Status.WITHDRAWN)
+    draft = NoticeDraft.objects.create(
+        inspection=inspection,
+        audience=audience,
+        text=text,
+        sha256=text_sha256(text),
+        note=note,
+        submitted_by=actor,
+    )
+    record(
+        "notice.submitted",
+        draft,
+        actor=actor,
+        unit_id=inspection.unit_id,
+        audience=audience,
+        sha256=draft.sha256,
+    )
+    return draft
+
+
+def _locked(draft: NoticeDraft, *allowed: str) -> NoticeDraft:
+    """The draft, locked and re-read; DisclosureError unless in one of `allowed`."""
+    fresh = NoticeDraft.objects.select_for_update().get(pk=draft.pk)
+    if fresh.status not in allowed:
+        raise DisclosureError(f"该通报稿当前状态为“{fresh.get_status_display()}”，不能进行此操作。")
+    if text_sha256(fresh.text) != fresh.sha256:
+        raise DisclosureError("通报稿正文与提交时的校验值不符，请重新提交签发。")
+    return fresh
+
+
+@transaction.atomic
+def sign_draft(draft: NoticeDraft, *, actor) -> NoticeDraft:
+    """A leader signs (签发) the submitted text, exactly as frozen."""
+    draft = _locked(draft, NoticeDraft.Status.SUBMITTED)
+    draft.status, draft.signed_by, draft.signed_at = (
+        NoticeDraft.Status.SIGNED,
+        actor,
+        timezone.now(),
+    )
+    draft.save(update_fields=["status", "signed_by", "signed_at"])
+    record(
+        "notice.signed",
+        draft,
+        actor=actor,
+        unit_id=draft.inspection.unit_id,
+        sha256=draft.sha256,
+    )
+    return draft
+
+
+@transaction.atomic
+def return_draft(draft: NoticeDraft, *, actor, reason: str) -> NoticeDraft:
+    """A leader returns the submitted (or signed, not yet published) text with a reason."""
+    reason = reason.strip()
+    if not reason:
+        raise DisclosureError("退回时须写明理由。")
+    draft = _locked(draft, NoticeDraft.Status.SUBMITTED, NoticeDraft.Status.SIGNED)
+    draft.status, draft.returned_by, draft.returned_at = (
+        NoticeDraft.Status.RETURNED,
+        actor,
+        timezone.now(),
+    )
+    draft.reason = reason[:500]
+    draft.save(update_fields=["status", "returned_by", "returned_at", "reason"])
+    record(
+        "notice.returned",
+        draft,
+        actor=actor,
+        unit_id=draft.inspection.unit_id,
+        reason=draft.reason,
+    )
+    return draft
+
+
+@transaction.atomic
+def publish_draft(draft: NoticeDraft, *, actor) -> PublishedNotice:
+    """Publish the signed text, byte for byte: the published SHA-256 is the signed one."""
+    draft = _locked(draft, NoticeDraft.Status.SIGNED)
+    notice = publish_notice(
+        draft.inspection,
+        actor=actor,
+        text=draft.text,
+        audience=draft.audience,
+        note=draft.note,
+    )
+    if notice.sha256 != draft.sha256:
+        raise DisclosureError("发布的正文与签发的正文不一致，未发布；请重新提交签发。")
+    draft.status, draft.notice = NoticeDraft.Status.PUBLISHED, notice
+    draft.save(update_fields=["status", "notice"])
     return notice
 
 

@@ -11,5 +11,8 @@ urlpatterns = [
     path("comments/", views.comment_list, name="comment-list"),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("inspections/<int:pk>/draft/", views.notice_draft, name="notice-draft"),
+    path("drafts/<int:pk>/sign/", views.draft_sign, name="draft-sign"),
+    path("drafts/<int:pk>/return/", views.draft_return, name="draft-return"),
+    path("drafts/<int:pk>/publish/", views.draft_publish, name="draft-publish"),
     path("inspections/<int:pk>/export/<str:fmt>/", views.notice_export, name="notice-export"),
 ]

@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from zhenggai.accounts.access import LEAD, READ, require
 from zhenggai.accounts.models import Unit
 from zhenggai.ledger.access import get_inspection_for_user
 from zhenggai.ledger.models import Measure
@@ -16,12 +19,14 @@ from . import exports, services
 from .access import (
     comments_visible_to,
     get_comment_for_user,
+    get_draft_for_user,
     get_notice_comments_for_user,
     get_notice_for_user,
+    may_draft,
 )
-from .forms import CommentForm, DraftForm, ReplyForm
+from .forms import CommentForm, DraftForm, ReplyForm, ReturnForm
 from .generate import notice_from_ledger
-from .models import PublishedNotice
+from .models import NoticeDraft, PublishedNotice
 
 KEPT = ("name", "phone", "content")
 PUBLIC = PublishedNotice.Audience.PUBLIC
@@ -133,21 +138,34 @@ def comment_add(request, pk):
 
 @login_required
 def notice_draft(request, pk):
-    """The notice written from the ledger, editable, and published from here."""
-    inspection, _ = get_inspection_for_user(request, pk, edit=True)
+    """The notice written from the ledger: edited and submitted, signed, then published."""
+    inspection, _ = get_inspection_for_user(request, pk)
+    can_edit, can_sign = may_draft(request.user, inspection.unit)
+    if not (can_edit or can_sign):
+        raise PermissionDenied
     audience = INTERNAL if request.GET.get("audience") == INTERNAL else PUBLIC
     internal = audience == INTERNAL
-    form = DraftForm(
-        request.POST or None,
-        initial={
-            "audience": audience,
-            "text": to_text(notice_from_ledger(inspection, internal=internal), internal=internal),
-        },
+    draft = (
+        inspection.notice_drafts.filter(audience=audience)
+        .exclude(status=NoticeDraft.Status.WITHDRAWN)
+        .select_related("submitted_by", "signed_by", "returned_by", "notice")
+        .first()
     )
-    if request.method == "POST" and form.is_valid():
+    form = None
+    if can_edit:
+        open_draft = draft and draft.status != NoticeDraft.Status.PUBLISHED
+        if open_draft and not request.GET.get("fresh"):
+            initial = {"text": draft.text, "note": draft.note}
+        else:
+            text = to_text(notice_from_ledger(inspection, internal=internal), internal=internal)
+            initial = {"text": text}
+        form = DraftForm(request.POST or None, initial={"audience": audience, **initial})
+    elif request.method == "POST":
+        raise PermissionDenied
+    if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            notice = services.publish_notice(
+            services.submit_draft(
                 inspection,
                 actor=request.user,
                 text=data["text"],
@@ -157,8 +175,8 @@ def notice_draft(request, pk):
         except services.DisclosureError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已发布第{notice.version}版通报。")
-            return redirect("disclosure:notice-detail", notice.pk)
+            messages.success(request, "已提交签发，待本单位领导签发后即可发布。")
+            return redirect(_draft_url(inspection.pk, data["audience"]))
     return render(
         request,
         "disclosure/draft.html",
@@ -166,12 +184,62 @@ def notice_draft(request, pk):
             "inspection": inspection,
             "form": form,
             "audience": audience,
+            "draft": draft,
+            "can_edit": can_edit,
+            "can_sign": can_sign,
+            "return_form": ReturnForm(),
             "published": inspection.notices.all(),
-            "has_measures": Measure.objects.editable_by(request.user)
+            "has_measures": Measure.objects.for_user(request.user, READ)
             .filter(problem__inspection=inspection)
             .exists(),
         },
     )
+
+
+def _draft_url(inspection_pk, audience) -> str:
+    return reverse("disclosure:notice-draft", args=[inspection_pk]) + f"?audience={audience}"
+
+
+@login_required
+@require_POST
+def draft_sign(request, pk):
+    draft, _ = get_draft_for_user(request, pk)
+    require(request, LEAD, draft.inspection.unit)
+    try:
+        services.sign_draft(draft, actor=request.user)
+        messages.success(request, "已签发。编辑或领导现在可以发布这一文本。")
+    except services.DisclosureError as exc:
+        messages.error(request, str(exc))
+    return redirect(_draft_url(draft.inspection_id, draft.audience))
+
+
+@login_required
+@require_POST
+def draft_return(request, pk):
+    draft, _ = get_draft_for_user(request, pk)
+    require(request, LEAD, draft.inspection.unit)
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.DisclosureError("退回时须写明理由。")
+        services.return_draft(draft, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "已退回，编辑修改后可重新提交签发。")
+    except services.DisclosureError as exc:
+        messages.error(request, str(exc))
+    return redirect(_draft_url(draft.inspection_id, draft.audience))
+
+
+@login_required
+@require_POST
+def draft_publish(request, pk):
+    draft, _ = get_draft_for_user(request, pk)
+    try:
+        notice = services.publish_draft(draft, actor=request.user)
+    except services.DisclosureError as exc:
+        messages.error(request, str(exc))
+        return redirect(_draft_url(draft.inspection_id, draft.audience))
+    messages.success(request, f"已发布第{notice.version}版通报。")
+    return redirect("disclosure:notice-detail", notice.pk)
 
 
 @login_required
