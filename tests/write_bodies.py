@@ -284,6 +284,9 @@ WRITES: dict[str, Write] = {
         fixed({"reply": "感谢监督。", "reply_public": "on", "handled": "on"}),
         fields(Comment, "comment", "reply"),
     ),
+    "disclosure:comment-handle": Write(
+        "comment", fixed({"handled": "1"}), fields(Comment, "comment", "handled")
+    ),
     "disclosure:notice-draft": Write(
         "inspection",
         fixed({"audience": "public", "text": "标题\n正文第二版", "note": "更正数据"}),

@@ -61,4 +61,3 @@ class ReplyForm(CleanForm):
         label="答复", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     reply_public = forms.BooleanField(label="在通报页面公开此答复", required=False)
-    handled = forms.BooleanField(label="已处理", required=False, initial=True)

@@ -224,23 +224,34 @@ def add_comment(
 
 
 @transaction.atomic
-def reply_comment(
-    comment: Comment, *, actor, reply: str, reply_public: bool, handled: bool = True
-) -> Comment:
-    """Mark a comment handled and keep the reply; only a public reply is ever shown."""
+def reply_comment(comment: Comment, *, actor, reply: str, reply_public: bool) -> Comment:
+    """Keep the reply to a comment; only a public reply is ever shown. Handling is apart."""
     reply = reply.strip()
     if reply_public and not reply:
         raise DisclosureError("公开答复时，答复内容不能为空。")
-    comment.reply, comment.reply_public, comment.handled = reply, reply_public, handled
+    comment.reply, comment.reply_public = reply, reply_public
     comment.replied_by, comment.replied_at = actor, timezone.now()
-    comment.save(update_fields=["reply", "reply_public", "handled", "replied_by", "replied_at"])
+    comment.save(update_fields=["reply", "reply_public", "replied_by", "replied_at"])
     record(
         "comment.replied",
         comment,
         actor=actor,
         unit_id=comment.notice.inspection.unit_id,
-        handled=handled,
         reply_public=reply_public,
+    )
+    return comment
+
+
+@transaction.atomic
+def set_comment_handled(comment: Comment, *, actor, handled: bool) -> Comment:
+    """Mark a comment handled (已处理), or reopen it."""
+    comment.handled = handled
+    comment.save(update_fields=["handled"])
+    record(
+        "comment.handled" if handled else "comment.reopened",
+        comment,
+        actor=actor,
+        unit_id=comment.notice.inspection.unit_id,
     )
     return comment
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("notices/<int:pk>/comments/", views.notice_comments, name="notice-comments"),
     path("comments/", views.comment_list, name="comment-list"),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
+    path("comments/<int:pk>/handle/", views.comment_handle, name="comment-handle"),
     path("inspections/<int:pk>/draft/", views.notice_draft, name="notice-draft"),
     path("drafts/<int:pk>/sign/", views.draft_sign, name="draft-sign"),
     path("drafts/<int:pk>/return/", views.draft_return, name="draft-return"),

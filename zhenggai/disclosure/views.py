@@ -112,6 +112,10 @@ def comment_add(request, pk):
     if notice.audience != PUBLIC:
         raise Http404
     address = request.META.get("REMOTE_ADDR") or None
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, notice, form, status=400)
+    # Only a comment that would be accepted uses up the address's allowance.
     if not services.take_rate(address):
         # What was typed stays in the form, so that nothing is lost by waiting.
         kept = CommentForm(initial={k: request.POST.get(k, "") for k in KEPT})
@@ -120,9 +124,6 @@ def comment_add(request, pk):
             f"最多提交 {services.RATE_LIMIT} 条意见，请稍后再试。您填写的内容仍保留在下方。"
         )
         return _detail(request, notice, kept, status=429, blocked=blocked)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, notice, form, status=400)
     data = form.cleaned_data
     services.add_comment(
         notice,
@@ -301,4 +302,15 @@ def comment_reply(request, pk):
             messages.success(request, "已保存答复。")
         except services.DisclosureError as exc:
             messages.error(request, str(exc))
+    return redirect("disclosure:notice-comments", comment.notice_id)
+
+
+@login_required
+@require_POST
+def comment_handle(request, pk):
+    """Mark a comment handled (handled=1) or reopen it (handled=0): one explicit act."""
+    comment, _ = get_comment_for_user(request, pk, answer=True)
+    handled = request.POST.get("handled") == "1"
+    services.set_comment_handled(comment, actor=request.user, handled=handled)
+    messages.success(request, "已标记为已处理。" if handled else "已重新打开，标记为未处理。")
     return redirect("disclosure:notice-comments", comment.notice_id)
