@@ -15,3 +15,32 @@ from zhenggai.forms import clean_text
 )
 def test_it_normalises_what_people_type(typed, kept):
     assert clean_text(typed) == kept
+
+
+@pytest.mark.django_db
+def test_a_form_with_errors_opens_with_a_summary_naming_each_field(login, cast, units):
+    from django.urls import reverse
+
+    from tests.write_bodies import new_inspection
+
+    body = {**new_inspection(units["A"].pk), "round": "", "feedback_date": "不是日期"}
+    response = login("alice").post(reverse("ledger:inspection-add"), body)
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html[html.index('class="errors error-summary"') : html.index("</ul>")]
+    form = response.context["form"]
+    assert html.index("error-summary") < html.index('<p class="field')
+    for name in ("round", "feedback_date"):
+        field = form[name]
+        assert f'<a href="#{field.id_for_label}">{field.label}</a>：' in summary
+        assert f'id="{field.id_for_label}"' in html
+    assert f"{len(form.errors)}处" in summary
+
+
+def test_the_page_script_ships_with_the_app_and_is_loaded_on_every_page(client):
+    from django.contrib.staticfiles import finders
+
+    script = open(finders.find("zhenggai/forms.js"), encoding="utf-8").read()
+    assert "data-confirm" in script and "error-summary" in script
+    assert "http" not in script
+    assert '/static/zhenggai/forms.js"' in client.get("/accounts/login/").content.decode()
