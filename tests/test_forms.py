@@ -44,3 +44,24 @@ def test_the_page_script_ships_with_the_app_and_is_loaded_on_every_page(client):
     assert "data-confirm" in script and "error-summary" in script
     assert "http" not in script
     assert '/static/zhenggai/forms.js"' in client.get("/accounts/login/").content.decode()
+
+
+IRREVERSIBLE = ("发布", "销号", "确认完成", "删除", "作废", "签发", "退回", "撤回", "更正", "归集")
+
+
+def test_every_irreversible_button_asks_first_naming_what_will_happen():
+    import re
+    from pathlib import Path
+
+    import zhenggai
+
+    root = Path(zhenggai.__file__).parent / "templates"
+    unasked = []
+    for path in root.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for attrs, label in re.findall(r"<button([^>]*)>([^<]*)</button>", html):
+            if any(word in label for word in IRREVERSIBLE):
+                asked = re.search(r'data-confirm="([^"]+)"', attrs)
+                if not asked or "确定" not in asked.group(1):
+                    unasked.append(f"{path.relative_to(root)}: {label}")
+    assert unasked == []
