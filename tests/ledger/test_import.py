@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.conftest import READ_A, make_ledger
@@ -91,6 +92,41 @@ def test_it_keeps_notice_figures_as_progress_of_their_measure(db):
     assert "10817人" in figure.progress.text
     assert figure.progress.text == figure.progress.measure.text
     assert Measure.objects.filter(status=Measure.Status.IN_PROGRESS).exists()
+
+
+NOTICE = """中共青禾县文旅局党组关于县委第三轮巡察整改进展情况的通报
+根据县委统一部署，2023年3月1日至4月30日，县委第二巡察组对县文旅局党组开展了巡察，\
+2023年6月15日反馈了巡察意见。现将整改进展情况通报如下。
+一、关于“基层组织建设不够扎实”问题的整改情况
+（一）针对“指导基层不够有力”问题。一是{measure}。
+中共青禾县文旅局党组
+2023年9月1日
+"""
+
+
+def figures_shown(measure: str) -> list[str]:
+    """The 成效数据 of the one measure as the import preview shows them."""
+    draft = draft_from_file(NOTICE.format(measure=measure).encode(), "通报.txt")
+    (row,) = list(draft.measures())
+    html = render_to_string("ledger/import_measure_row.html", {"m": row})
+    return html.split("成效数据：")[1].split("</small>")[0].split("；")
+
+
+# The shapes the import of the example notice garbled, in fictional wording (and a range).
+@pytest.mark.parametrize(
+    ("measure", "shown"),
+    [
+        ("对各片区（园区）团组织已督查至少2次", ["对各片区（园区）团组织已督查至少2次"]),
+        ("针对2021、2022年连续出现的三起事故开展警示教育", ["针对2021、2022年连续出现的三起"]),
+        ("全县星级站点（90分以上）已全部挂牌", ["90分以上"]),
+        ("全县星级站点（90分以上）共有128家", ["90分以上", "全县星级站点（90分以上）共有128家"]),
+        ("群众满意率达87.05%", ["群众满意率达87.05%"]),
+        ("目前关注人数8600余人", ["目前关注人数8600余人"]),
+        ("每月走访3至5家企业", ["每月走访3至5家"]),
+    ],
+)
+def test_it_previews_notice_figures_as_written(db, measure, shown):
+    assert figures_shown(measure) == shown
 
 
 def test_it_writes_one_audit_event(db):

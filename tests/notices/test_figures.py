@@ -3,7 +3,7 @@
 import pytest
 
 from zhenggai.notices import parse
-from zhenggai.notices.figures import find_figures
+from zhenggai.notices.figures import counts_before, find_figures
 from zhenggai.notices.normalize import normalise
 
 
@@ -35,6 +35,13 @@ def figures(text):
         ("至少一次走访。", [(1, "次", False)]),
         ("核实圖斑12個。", [(12, "個", False)]),
         ("全角数字１２项。", [(12, "项", False)]),
+        ("每季度开展3至5次。", [(3, "次", True)]),
+        ("配备3-5个网格员。", [(3, "个", True)]),
+        ("组建三到五支队伍。", [(3, "支", True)]),
+        ("开支压减至20万元以下。", [(20, "万元", True)]),
+        ("覆盖逾300户。", [(300, "户", True)]),
+        ("针对2021、2022年连续出现的三起事故。", [(3, "起", False)]),
+        ("第1至3次会议。", []),
     ],
 )
 def test_it_finds_quantities(text, expected):
@@ -79,3 +86,47 @@ def test_it_hands_each_figure_to_its_measure():
     notice = parse("关于巡察整改情况的通报\n一、关于“甲”问题\n一是召开会议3次。二是完善制度5项。\n")
     measures = notice.sections[0].measures
     assert [[f.text for f in m.figures] for m in measures] == [["3次"], ["5项"]]
+
+
+def phrases(text):
+    """Each figure as the import preview shows it: what it counts, then the figure."""
+    return [counts_before(text, f.start) + f.text for f in find_figures(normalise(text), text)]
+
+
+# The shapes the import of a real notice garbled, in fictional wording: a bracket
+# opened before the clause, a list of years, a figure inside brackets followed by one
+# after them, a percentage with decimals, 余, a range, 以下.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("对各片区（园区）团组织已督查至少2次。", ["对各片区（园区）团组织已督查至少2次"]),
+        ("联系各乡镇（园区、片区)已督导两次。", ["联系各乡镇（园区、片区)已督导两次"]),
+        ("针对2021、2022年连续出现的三起事故。", ["针对2021、2022年连续出现的三起"]),
+        (
+            "全县星级站点（90分以上）共有128家，其中五星的12家。",
+            ["90分以上", "全县星级站点（90分以上）共有128家", "其中五星的12家"],
+        ),
+        ("群众满意率达87.05%。", ["群众满意率达87.05%"]),
+        ("目前关注人数8600余人。", ["目前关注人数8600余人"]),
+        ("每月走访3至5家企业。", ["每月走访3至5家"]),
+        ("公务接待费降至2万元以下。", ["公务接待费降至2万元以下"]),
+    ],
+)
+def test_it_keeps_each_figure_with_its_whole_phrase(text, expected):
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "expected"),
+    [
+        ("其中(含分站)已建成4个", 10, "其中(含分站)已建成"),
+        ("前文）已建成4个", 6, "已建成"),  # a close whose open lies before: left out
+        ("“已建成4个", 4, "已建成"),  # an open quote that is not closed: left out
+        ("已建成4个", 0, ""),
+        ("已建成4个", 99, ""),
+    ],
+)
+def test_it_cuts_what_a_figure_counts_from_the_text_as_is(text, at, expected):
+    counts = counts_before(text, at)
+    assert counts == expected
+    assert not counts or text[: min(at, len(text))].endswith(counts)

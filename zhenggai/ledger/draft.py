@@ -43,6 +43,12 @@ class DraftFigure:
     unit: str
     counts: str = ""
     approx: bool = False
+    # The figure as written (15000余名, 93.52%, 3至5个): what the preview shows.
+    text: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.text or f"{self.value:g}{self.unit}"
 
 
 @dataclass(slots=True)

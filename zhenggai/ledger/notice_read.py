@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from zhenggai.notices import parse, read_bytes
 from zhenggai.notices import tree as notice
+from zhenggai.notices.figures import counts_before
 from zhenggai.notices.numerals import int_to_chinese
 
 from .draft import DraftCategory, DraftFigure, DraftMeasure, DraftProblem, LedgerDraft, kind_of
@@ -94,19 +95,17 @@ def _notice_measures(items: list[notice.Measure], place: str, status: str) -> li
             term=term,
             status=Status.ONGOING if term == Term.ONGOING else said,
         )
-        measure.figures = [
-            DraftFigure(f.value, f.unit, _counts(text, f.text), f.approx) for f in item.figures
-        ]
+        measure.figures = [_figure(item, text, f) for f in item.figures]
         if measure.figures:
             measure.progress = text
         measures.append(measure)
     return measures
 
 
-def _counts(text: str, figure: str) -> str:
-    """What a figure counts: the clause before it (召开理论学习中心组学习会 of 5次)."""
-    at = text.find(figure)
-    if at <= 0:
-        return ""
-    head = re.split(r"[，。；、,;：:（(]", text[:at])[-1]
-    return head[-100:]
+def _figure(item: notice.Measure, text: str, figure: notice.Figure) -> DraftFigure:
+    """The figure as written, with the clause before it as what it counts."""
+    at = figure.start - item.start - (len(item.text) - len(item.text.lstrip()))
+    if text[at : at + len(figure.text)] != figure.text:
+        at = text.find(figure.text)  # a tree built by hand: the first occurrence will do
+    counts = counts_before(text, at) if at > 0 else ""
+    return DraftFigure(figure.value, figure.unit, counts, figure.approx, figure.text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from .normalize import normalise
 from .numerals import NUMERAL_CHARS, chinese_to_int
 from .tree import Figure
 
@@ -37,6 +38,10 @@ _PERCENT_WORDS = re.compile(r"百分之([" + NUMERAL_CHARS + r"点\d.]{1,12})")
 # Words that look like numeral + unit but are not quantities.
 _NOT_FIGURES = {("一", "起"), ("十", "分"), ("一", "批")}
 _ONE_WORD_BEFORE = set("每统唯同逐之其某另单专万")
+# What makes a figure approximate stays in its text: 近20万元, 80分以上, 3至5个.
+_APPROX_BEFORE = "约近逾"
+_APPROX_AFTER = ("以上", "以下", "以内", "左右")
+_RANGE = "至到~～—－-"
 
 
 def find_figures(norm: str, original: str) -> list[Figure]:
@@ -44,8 +49,9 @@ def find_figures(norm: str, original: str) -> list[Figure]:
     shields = _shield_intervals(norm)
     names = [(m.start(), m.end()) for m in _NAMES_RE.finditer(norm)]
     figures: list[Figure] = []
+    covered = 0  # the end of the last figure: the second number of a range is inside it
     for match in _RUN.finditer(norm):
-        if _inside(names, match.start()):
+        if match.start() < covered or _inside(names, match.start()):
             continue
         figure = _figure_at(norm, original, match)
         if figure is None or _inside(shields[0], match.start()):
@@ -54,6 +60,7 @@ def find_figures(norm: str, original: str) -> list[Figure]:
             continue  # Chinese numerals in quotes name things: “四有”, “六讲六做”.
         figure.text = original[figure.start : figure.end]
         figures.append(figure)
+        covered = figure.end
     figures.extend(_percent_words(norm, original))
     figures.sort(key=lambda f: f.start)
     return figures
@@ -64,6 +71,12 @@ def _figure_at(norm: str, original: str, match: re.Match[str]) -> Figure | None:
     before = norm[start - 1] if start else ""
     if before == "第" or (before.isascii() and before.isalnum()) or before in "-/:.":
         return None  # 第3次, G20, 2022-05-30, 09:56
+    if (
+        before in _RANGE
+        and start > 1
+        and (norm[start - 2].isdigit() or norm[start - 2] in NUMERAL_CHARS)
+    ):
+        return None  # the second half of a range whose first half is no figure: 第1至3次
     value = _value(run)
     if value is None:
         return None
@@ -72,6 +85,8 @@ def _figure_at(norm: str, original: str, match: re.Match[str]) -> Figure | None:
         if value is None:
             return None
     pos, approx = end, False
+    if (second := _range_end(norm, pos)) is not None:
+        pos, approx = second, True  # 3至5个, 3-5个: the value is the lower bound
     if norm.startswith(("余", "多"), pos):
         pos, approx = pos + 1, True
     unit = _unit_at(norm, pos)
@@ -79,12 +94,26 @@ def _figure_at(norm: str, original: str, match: re.Match[str]) -> Figure | None:
         return None
     stop = pos + len(unit)
     first = start
-    if before in "约近":
+    if before in _APPROX_BEFORE:
         first, approx = start - 1, True
-    if norm.startswith(("以上", "左右"), stop):
+    if norm.startswith(_APPROX_AFTER, stop):
         stop, approx = stop + 2, True
     unit = original[pos : pos + len(unit)]  # as written: 個 stays 個
     return Figure(value=value, unit=unit, start=first, end=stop, approx=approx)
+
+
+def _is_number_char(ch: str) -> bool:
+    return bool(ch) and (ch.isdigit() or ch in NUMERAL_CHARS)
+
+
+def _range_end(norm: str, pos: int) -> int | None:
+    """Where the second number of a range ends (3至5个), or None when none follows."""
+    if not norm.startswith(tuple(_RANGE), pos):
+        return None
+    second = _RUN.match(norm, pos + 1)
+    if second is None or _value(second.group()) is None:
+        return None
+    return second.end()
 
 
 def _value(run: str) -> float | None:
@@ -176,3 +205,56 @@ def _pairs(norm: str, opens: str, closes: str) -> list[tuple[int, int]]:
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     index = bisect.bisect_right(spans, (pos, float("inf"))) - 1
     return index >= 0 and spans[index][0] <= pos < spans[index][1]
+
+
+_CLAUSE_END = set("，；：,;:")
+_SENTENCE_END = set("。！？!?\n")
+_OPENS, _CLOSES = "（(【[〔《“‘", "）)】]〕》”’"
+MAX_COUNTS = 100
+
+
+def counts_before(text: str, at: int) -> str:
+    """What the figure at `at` counts: the clause before it, as written.
+
+    A contiguous slice of `text` that ends where the figure starts, so that it reads
+    on into the figure (目前粉丝数量 + 15000余名). It stops at a sentence end, at clause
+    punctuation or a 、 outside brackets (not at 、 between numbers: 2019、2020年), and
+    never holds half a pair of brackets or quotes: a figure inside brackets counts
+    what the brackets hold before it.
+    """
+    if not 0 < at <= len(text):
+        return ""
+    norm = normalise(text[:at])
+    begin, depth = max(0, at - MAX_COUNTS), 0
+    for i in range(at - 1, begin - 1, -1):
+        ch = norm[i]
+        if ch in _CLOSES:
+            depth += 1
+        elif ch in _OPENS and depth:
+            depth -= 1
+        elif ch in _OPENS or ch in _SENTENCE_END or depth == 0 and _clause_stop(norm, i):
+            begin = i + 1
+            break
+    return text[_balanced_from(norm, begin, at) : at].strip()
+
+
+def _clause_stop(norm: str, i: int) -> bool:
+    if norm[i] in _CLAUSE_END:
+        return True
+    between_numbers = 0 < i < len(norm) - 1 and norm[i - 1].isdigit() and norm[i + 1].isdigit()
+    return norm[i] == "、" and not between_numbers
+
+
+def _balanced_from(norm: str, begin: int, at: int) -> int:
+    """The first offset from which norm[begin:at] holds no unpaired bracket."""
+    stack: list[int] = []
+    for i in range(begin, at):
+        ch = norm[i]
+        if ch in _OPENS:
+            stack.append(i)
+        elif ch in _CLOSES:
+            if stack and _OPENS.index(norm[stack[-1]]) == _CLOSES.index(ch):
+                stack.pop()
+            else:
+                begin, stack = i + 1, []  # a close whose open lies before the clause
+    return stack[-1] + 1 if stack else begin

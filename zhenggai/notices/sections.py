@@ -74,6 +74,8 @@ def title_of(text: Text, node: Node) -> str:
 def measure_of(text: Text, node: Node) -> Measure:
     start = node.marker.end if node.marker else 0
     measure = Measure(text=text.cut(start, node.end), label=_label(node))
+    raw = text.original[start : node.end]
+    measure.start = start + len(raw) - len(raw.lstrip(_TRAILING))
     text.spans.append((node.marker.start if node.marker else start, node.end, measure))
     return measure
 

@@ -44,6 +44,8 @@ class Measure:
     figures: list[Figure] = field(default_factory=list)
     # False keeps the item out of the public version of a notice (双公开), not the internal one.
     public: bool = True
+    # Where `text` starts in the text as parsed, so figures (offsets there) can be placed in it.
+    start: int = 0
 
     def to_json(self) -> dict:
         return {
