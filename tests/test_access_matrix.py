@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
-from tests.conftest import EDIT_A, READ_A
+from tests.conftest import EDIT_A, READ_A, make_ledger
 from tests.write_bodies import WRITES, form_data, new_inspection, pdf, state
 from zhenggai.accounts.models import Membership, Unit
 from zhenggai.disclosure import services as disclosure
@@ -98,6 +98,9 @@ TARGETS = {
     "ledger:inspection-add": (None, "GET", {}),
     "ledger:inspection-detail": ("inspection", "GET", {}),
     "ledger:inspection-edit": ("inspection", "GET", {}),
+    "ledger:inspection-delete": ("inspection", "POST", {}),
+    "ledger:inspection-void": ("inspection", "POST", {}),
+    "ledger:voided-list": (None, "GET", {}),
     "ledger:inspection-xlsx": ("inspection", "GET", {}),
     "ledger:problem-add": ("inspection", "GET", {}),
     "ledger:problem-edit": ("problem", "GET", {}),
@@ -187,6 +190,11 @@ EXPECTED: dict[str, dict] = {
     "ledger:inspection-add": row(EDIT_A, carol=200, dave=200, olivia=200),
     "ledger:inspection-detail": READ,
     "ledger:inspection-edit": EDIT,
+    # Unit A's inspection has progress (delete refused) and a published notice (only
+    # the office may void it; without a reason it is refused with a message).
+    "ledger:inspection-delete": row(EDIT_A, alice=302),
+    "ledger:inspection-void": row(EDIT_A, alice=403, olivia=302),
+    "ledger:voided-list": row(every(200)),
     "ledger:inspection-xlsx": READ,
     "ledger:measure-add": EDIT,
     "ledger:completion-request": row(EDIT_A, alice=302, owen=302),
@@ -314,6 +322,8 @@ def write_world(world, ledger_a, units, cast):
         "open_measure": open_measure.pk,  # evidence, not yet done
         "own_report": own_report.pk,  # owen's, on the open measure
         "asked": asked.pk,  # a completion waiting for the unit's confirmation
+        # Registered by mistake: nothing reported, nothing published.
+        "spare_inspection": make_ledger(units["A"], categories=1, problems=1, measures=1).pk,
         "finished_problem": finished.pk,  # every measure done, no application yet
         "approved_signoff": approved.pk,
     }
@@ -337,6 +347,8 @@ WRITE_EXPECTED: dict[str, dict] = {
     "ledger:import-preview": row(EDIT_A, alice=DONE, carol=200, dave=200, olivia=DONE),
     "ledger:inspection-add": row(EDIT_A, alice=DONE, carol=200, dave=200, olivia=DONE),
     "ledger:inspection-edit": row(EDIT_A, alice=DONE),
+    "ledger:inspection-delete": row(EDIT_A, alice=DONE),
+    "ledger:inspection-void": row(EDIT_A, alice=DONE, olivia=DONE),
     "ledger:measure-add": row(EDIT_A, alice=DONE),
     "ledger:completion-request": row(EDIT_A, alice=DONE, owen=DONE),
     "ledger:completion-confirm": row(EDIT_A, alice=DONE),

@@ -43,7 +43,7 @@ def unrestricted(source: str, models: set[str]) -> list[str]:
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Attribute)
-            and node.attr == "objects"
+            and node.attr in ("objects", "all_objects")
             and isinstance(node.value, ast.Name)
             and node.value.id in models
         ):
@@ -51,7 +51,8 @@ def unrestricted(source: str, models: set[str]) -> list[str]:
             method = parent.attr if isinstance(parent, ast.Attribute) else None
             if method not in RESTRICTING:
                 use = f".{method}" if method else " (unrestricted manager)"
-                found.append((node.lineno, f"line {node.lineno}: {node.value.id}.objects{use}"))
+                where = f"line {node.lineno}: {node.value.id}.{node.attr}{use}"
+                found.append((node.lineno, where))
     return [text for _line, text in sorted(found)]
 
 
@@ -85,9 +86,11 @@ def test_the_scan_catches_an_unrestricted_query():
         "    b = Measure.objects.visible_to(request.user).filter(status='done')\n"
         "    c = get_object_or_404(Problem.objects, pk=1)\n"
         "    d = Unit.objects.all()\n"
+        "    e = Problem.all_objects.exclude(voided_at=None)\n"
     )
     found = unrestricted(source, {"Measure", "Problem"})
     assert found == [
         "line 2: Measure.objects.filter",
         "line 4: Problem.objects (unrestricted manager)",
+        "line 6: Problem.all_objects.exclude",
     ]

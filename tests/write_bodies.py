@@ -236,6 +236,10 @@ WRITES: dict[str, Write] = {
         "measure", fixed({"dir": "down"}), fields(Measure, "measure", "position")
     ),
     "ledger:measure-delete": Write("spare_measure", fixed({}), count(Measure)),
+    "ledger:inspection-delete": Write("spare_inspection", fixed({}), count(Inspection)),
+    "ledger:inspection-void": Write(
+        "spare_inspection", fixed({"reason": "重复登记。"}), count(Inspection)
+    ),
     "ledger:completion-request": Write(
         "open_measure", fixed({"note": "已完成。"}), count(Completion)
     ),

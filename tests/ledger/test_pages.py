@@ -109,7 +109,8 @@ def test_it_uses_the_same_queries_for_10_or_500_measures(
     urls = [reverse(view, args=[i.pk]) if "detail" in view else "/" for i in (small, big)]
     counts = [count_queries(django_assert_max_num_queries, client, u) for u in urls]
     assert counts[0] == counts[1]
-    assert counts[0] <= 8
+    # Session, user, memberships, the page's rows, and whether it may be voided.
+    assert counts[0] <= 9
 
 
 def test_it_answers_unknown_ids_with_a_404_page(login, cast):

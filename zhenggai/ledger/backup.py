@@ -82,7 +82,7 @@ def _snapshot(tmp: Path) -> tuple[Path, list[str]]:
     )
     # Read after the dump: every row the dump holds is committed by now, so this is a
     # superset of the files it needs (files are never deleted, rows only added).
-    names = list(Evidence.objects.exclude(file="").values_list("file", flat=True))
+    names = list(Evidence.all_objects.exclude(file="").values_list("file", flat=True))
     return dump, names
 
 

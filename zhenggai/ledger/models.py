@@ -24,6 +24,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+def live(queryset_class, voided: str) -> models.Manager:
+    """The manager every page, count, export and reminder uses: rows of inspections not
+    voided (作废). `all_objects` still reaches voided ones (the 作废 list, backups)."""
+
+    class LiveManager(models.Manager.from_queryset(queryset_class)):
+        def get_queryset(self):
+            return super().get_queryset().filter(**{voided: None})
+
+    return LiveManager()
+
+
 class InspectionQuerySet(UnitScopedQuerySet):
     unit_field = "unit"
 
@@ -122,8 +133,23 @@ class Inspection(models.Model):
         help_text="整改措施申请完成后，由谁确认",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The file an import came from, to warn before the same file is imported twice.
+    source_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # 作废: a mistaken inspection leaves every count, list, export and reminder.
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="作废人",
+        editable=False,
+    )
+    void_reason = models.CharField("作废理由", max_length=500, blank=True, editable=False)
 
-    objects = InspectionQuerySet.as_manager()
+    objects = live(InspectionQuerySet, "voided_at")
+    all_objects = InspectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-feedback_date", "-id"]
@@ -170,7 +196,8 @@ class Problem(models.Model):
     closed_at = models.DateTimeField("销号时间", null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ProblemQuerySet.as_manager()
+    objects = live(ProblemQuerySet, "inspection__voided_at")
+    all_objects = ProblemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -220,7 +247,8 @@ class Measure(models.Model):
     withhold_approver = models.CharField("不公开审批人", max_length=50, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = MeasureQuerySet.as_manager()
+    objects = live(MeasureQuerySet, "problem__inspection__voided_at")
+    all_objects = MeasureQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -277,7 +305,8 @@ class Progress(models.Model):
         verbose_name="更正的进展",
     )
 
-    objects = ProgressQuerySet.as_manager()
+    objects = live(ProgressQuerySet, "measure__problem__inspection__voided_at")
+    all_objects = ProgressQuerySet.as_manager()
 
     class Meta:
         ordering = ["reported_on", "id"]
@@ -294,7 +323,8 @@ class Figure(models.Model):
     indicator = models.CharField("统计指标", max_length=50, blank=True, db_index=True)
     approx = models.BooleanField("约数", default=False)
 
-    objects = FigureQuerySet.as_manager()
+    objects = live(FigureQuerySet, "progress__measure__problem__inspection__voided_at")
+    all_objects = FigureQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "成效数据"
@@ -342,7 +372,8 @@ class Completion(models.Model):
     reason = models.TextField("退回理由", blank=True)
     inspected = models.BooleanField("已查验纸质材料", default=False)
 
-    objects = CompletionQuerySet.as_manager()
+    objects = live(CompletionQuerySet, "measure__problem__inspection__voided_at")
+    all_objects = CompletionQuerySet.as_manager()
 
     class Meta:
         ordering = ["requested_at", "id"]
@@ -374,7 +405,8 @@ class Evidence(models.Model):
         "材料说明", max_length=500, blank=True, help_text="无文件时，写明材料名称及存放位置"
     )
 
-    objects = EvidenceQuerySet.as_manager()
+    objects = live(EvidenceQuerySet, "progress__measure__problem__inspection__voided_at")
+    all_objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "佐证材料"

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from zhenggai.accounts.access import EDIT, REGISTER, REPORT, access_for
+from zhenggai.accounts.access import EDIT, OFFICE, REGISTER, REPORT, access_for
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
 
+from . import filetypes
 from .indicators import name_indicators
 from .models import (
     Completion,
@@ -29,21 +30,6 @@ from .models import (
     Progress,
     add_months,
 )
-
-EVIDENCE_TYPES = {
-    ".pdf": "application/pdf",
-    ".ofd": "application/ofd",
-    ".doc": "application/msword",
-    ".wps": "application/vnd.ms-works",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".et": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".txt": "text/plain",
-}
 
 
 class LedgerError(Exception):
@@ -60,7 +46,7 @@ def _check_version(obj, version: int | None, fields: dict | None = None) -> None
 
     The message names what the other person's save left in the fields being edited.
     """
-    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    current = type(obj).objects.select_for_update(of=("self",)).get(pk=obj.pk)
     if version is not None and int(version) != current.version:
         changed = [
             f"{obj._meta.get_field(name).verbose_name}“{_shown(current, name)}”"
@@ -154,6 +140,64 @@ def update_inspection(inspection: Inspection, *, actor, **fields) -> Inspection:
     return inspection
 
 
+@transaction.atomic
+def delete_inspection(inspection: Inspection, *, actor) -> None:
+    """The unit's editor deletes a mistaken inspection on which nothing was reported."""
+    inspection = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
+    if not access_for(actor).may(EDIT, inspection.unit):
+        raise PermissionDenied
+    if Progress.objects.filter(measure__problem__inspection=inspection).exists():
+        raise LedgerError("该巡察已有整改进展，不能删除；如系误登记，请作废。")
+    if inspection.notices.exists():
+        raise LedgerError("该巡察已发布整改通报，不能删除；如系误登记，请作废。")
+    problems = Problem.objects.filter(inspection=inspection)
+    if problems.filter(Q(closed_at__isnull=False) | Q(signoffs__isnull=False)).exists():
+        raise LedgerError("该巡察已有销号申请或销号记录，不能删除；如系误登记，请作废。")
+    record(
+        "inspection.deleted",
+        inspection,
+        actor=actor,
+        unit_id=inspection.unit_id,
+        round=inspection.round,
+        problems=problems.count(),
+        measures=Measure.objects.filter(problem__inspection=inspection).count(),
+    )
+    inspection.delete()
+
+
+def may_void(actor, inspection: Inspection) -> bool:
+    """The office voids any inspection; the unit's editor one with nothing published."""
+    access = access_for(actor)
+    if access.anywhere(OFFICE):
+        return True
+    return access.may(EDIT, inspection.unit) and not inspection.notices.exists()
+
+
+@transaction.atomic
+def void_inspection(inspection: Inspection, *, actor, reason: str) -> Inspection:
+    """作废: the inspection leaves every count, list, export and reminder; it stays
+    readable in the 作废 list and in the audit log."""
+    inspection = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
+    if not may_void(actor, inspection):
+        raise PermissionDenied
+    if not reason.strip():
+        raise LedgerError("作废须写明理由。")
+    measures = Measure.objects.filter(problem__inspection=inspection)
+    inspection.voided_at, inspection.voided_by = timezone.now(), actor
+    inspection.void_reason = reason.strip()[:500]
+    inspection.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record(
+        "inspection.voided",
+        inspection,
+        actor=actor,
+        unit_id=inspection.unit_id,
+        round=inspection.round,
+        reason=inspection.void_reason,
+        measures=measures.count(),
+    )
+    return inspection
+
+
 def _next_position(queryset) -> int:
     return (queryset.aggregate(m=Max("position"))["m"] or 0) + 1
 
@@ -215,7 +259,7 @@ def move(obj: Problem | Measure, *, actor, up: bool) -> None:
     else:
         siblings = Measure.objects.filter(problem=obj.problem_id)
         unit_id = obj.problem.inspection.unit_id
-    ordered = list(siblings.select_for_update().order_by("position", "id"))
+    ordered = list(siblings.select_for_update(of=("self",)).order_by("position", "id"))
     index = next(i for i, item in enumerate(ordered) if item.pk == obj.pk)
     other = index - 1 if up else index + 1
     if not 0 <= other < len(ordered):
@@ -301,7 +345,9 @@ def _confirmer_may(actor, measure: Measure) -> bool:
 def request_completion(measure: Measure, *, actor, note: str = "") -> Completion:
     """The owner or editor asks to count the measure 已完成, with its evidence reported."""
     measure = (
-        Measure.objects.select_for_update().select_related("problem__inspection").get(pk=measure.pk)
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("problem__inspection")
+        .get(pk=measure.pk)
     )
     access, unit = access_for(actor), measure.problem.inspection.unit
     if not (
@@ -333,9 +379,9 @@ def request_completion(measure: Measure, *, actor, note: str = "") -> Completion
 @transaction.atomic
 def confirm_completion(completion: Completion, *, actor, inspected: bool = False) -> Measure:
     """The unit's confirmer counts the measure 已完成."""
-    completion = Completion.objects.select_for_update().get(pk=completion.pk)
+    completion = Completion.objects.select_for_update(of=("self",)).get(pk=completion.pk)
     measure = (
-        Measure.objects.select_for_update()
+        Measure.objects.select_for_update(of=("self",))
         .select_related("problem__inspection")
         .get(pk=completion.measure_id)
     )
@@ -366,7 +412,7 @@ def confirm_completion(completion: Completion, *, actor, inspected: bool = False
 
 @transaction.atomic
 def return_completion(completion: Completion, *, actor, reason: str) -> Completion:
-    completion = Completion.objects.select_for_update().get(pk=completion.pk)
+    completion = Completion.objects.select_for_update(of=("self",)).get(pk=completion.pk)
     measure = completion.measure
     if not _confirmer_may(actor, measure):
         raise PermissionDenied
@@ -389,18 +435,25 @@ def return_completion(completion: Completion, *, actor, reason: str) -> Completi
 
 
 def check_upload(upload) -> str:
-    """The content type of an acceptable upload, or a LedgerError naming the file."""
+    """The content type of an acceptable upload, or a LedgerError naming the file.
+
+    The content must be what the extension claims (filetypes.KINDS): an executable
+    renamed .pdf is refused, not stored.
+    """
     name = PurePath(upload.name or "").name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in EVIDENCE_TYPES:
-        allowed = "、".join(sorted(s.lstrip(".") for s in EVIDENCE_TYPES))
-        raise LedgerError(f"文件“{name}”的类型不允许上传；允许的类型：{allowed}。")
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise LedgerError(f"文件“{name}”超过大小上限 {limit // (1024 * 1024)} MB。")
-    if upload.size == 0:
-        raise LedgerError(f"文件“{name}”是空文件。")
-    return EVIDENCE_TYPES[suffix]
+    try:
+        kind = filetypes.kind_for(name)
+        limit = settings.EVIDENCE_MAX_BYTES
+        if upload.size > limit:
+            raise LedgerError(f"文件“{name}”超过大小上限 {limit // (1024 * 1024)} MB。")
+        if upload.size == 0:
+            raise LedgerError(f"文件“{name}”是空文件。")
+        upload.seek(0)
+        filetypes.check_content(name, upload.read())
+        upload.seek(0)
+    except filetypes.Refused as exc:
+        raise LedgerError(str(exc)) from None
+    return kind.content_type
 
 
 def _store_evidence(progress: Progress, upload) -> Evidence:
@@ -480,7 +533,7 @@ def _check_may_amend(progress: Progress, actor) -> None:
 def withdraw_progress(progress: Progress, *, actor, reason: str) -> Progress:
     """The author or the unit's editor withdraws a report; it stays, struck through."""
     progress = (
-        Progress.objects.select_for_update()
+        Progress.objects.select_for_update(of=("self",))
         .select_related("measure__problem__inspection__unit", "measure__problem__parent")
         .get(pk=progress.pk)
     )

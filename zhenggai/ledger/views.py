@@ -88,10 +88,52 @@ def inspection_detail(request, pk):
             "tree": tree,
             "stats": stats,
             "can_edit": can_edit,
+            "can_void": services.may_void(request.user, inspection),
             "today": today,
             "lights": LIGHTS,
         },
     )
+
+
+@login_required
+@require_POST
+def inspection_delete(request, pk):
+    inspection, _ = get_inspection_for_user(request, pk, edit=True)
+    try:
+        services.delete_inspection(inspection, actor=request.user)
+    except services.LedgerError as exc:
+        messages.error(request, str(exc))
+        return redirect("ledger:inspection-detail", inspection.pk)
+    messages.success(request, f"已删除“{inspection.round}”。")
+    return redirect("ledger:home")
+
+
+@login_required
+@require_POST
+def inspection_void(request, pk):
+    inspection, _ = get_inspection_for_user(request, pk)
+    if not services.may_void(request.user, inspection):
+        raise PermissionDenied
+    reason = request.POST.get("reason", "")
+    try:
+        services.void_inspection(inspection, actor=request.user, reason=reason)
+    except services.LedgerError as exc:
+        messages.error(request, str(exc))
+        return redirect("ledger:inspection-detail", inspection.pk)
+    messages.success(request, f"已作废“{inspection.round}”，它不再计入统计和列表。")
+    return redirect("ledger:voided-list")
+
+
+@login_required
+def voided_list(request):
+    """Voided inspections the user may read: who voided them, when and why."""
+    inspections = (
+        Inspection.all_objects.for_user(request.user)
+        .exclude(voided_at=None)
+        .select_related("unit", "voided_by")
+        .order_by("-voided_at")
+    )
+    return render(request, "ledger/voided.html", {"inspections": inspections[:500]})
 
 
 LIGHTS = [("green", "已完成"), ("yellow", "按期推进"), ("red", "超期"), ("blue", "长期坚持")]

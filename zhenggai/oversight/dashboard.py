@@ -52,7 +52,7 @@ class Filters:
 
     def inspections(self, scope: Scope, prefix: str = "") -> Q:
         """A Q on inspections (through `prefix`) in scope and matching the filters."""
-        q = self.units(scope, prefix)
+        q = self.units(scope, prefix) & Q(**{f"{prefix}voided_at": None})
         if self.round:
             q &= Q(**{f"{prefix}round": self.round})
         if self.kind:
