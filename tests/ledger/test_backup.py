@@ -61,7 +61,7 @@ def write_while_backing_up(env, stop):
         "import sys;m=Measure.objects.filter(problem__closed_at=None).last();i=0\n"
         "while not os.path.exists(sys.argv[1]):\n"
         "  i+=1;services.report_progress(m,actor=None,text=str(i),"
-        "reported_on=timezone.localdate(),files=[F('a.pdf',b'%PDF'+str(i).encode())])\n"
+        "reported_on=timezone.localdate(),files=[F('a.pdf',b'%PDF-'+str(i).encode())])\n"
     )
     return subprocess.Popen([sys.executable, "-c", script, str(stop)], env=env)
 
