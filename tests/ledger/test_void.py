@@ -9,6 +9,8 @@ from django.urls import reverse
 from tests.conftest import make_ledger
 from zhenggai.accounts.access import Access
 from zhenggai.audit.models import Event
+from zhenggai.disclosure import services as disclosure
+from zhenggai.disclosure.models import PublishedNotice
 from zhenggai.ledger import services
 from zhenggai.ledger.models import Inspection, Measure, Problem, Progress
 from zhenggai.oversight.dashboard import Filters, Scope, build
@@ -62,8 +64,22 @@ def test_the_editor_voids_only_what_was_never_published(ledger_a, cast):
     assert services.may_void(cast["alice"], ledger_a) and not services.may_void(
         cast["bob"], ledger_a
     )
-    from zhenggai.disclosure import services as disclosure
-
     disclosure.publish_notice(ledger_a, actor=cast["alice"], text="标题\n正文")
     assert not services.may_void(cast["alice"], ledger_a)
     assert services.may_void(cast["olivia"], ledger_a)
+
+
+def test_a_voided_inspections_notices_leave_the_public_list(client, ledger_a, cast):
+    notice = PublishedNotice.objects.create(
+        inspection=ledger_a,
+        version=1,
+        title="甲单位整改进展通报",
+        text="通报",
+        html="<p>通报</p>",
+        sha256="0" * 64,
+        published_by=cast["alice"],
+    )
+    listing = reverse("disclosure:notice-list")
+    assert notice.title in client.get(listing).content.decode()
+    services.void_inspection(ledger_a, actor=cast["olivia"], reason="误登记")
+    assert notice.title not in client.get(listing).content.decode()

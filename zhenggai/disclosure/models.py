@@ -23,7 +23,10 @@ class PublishedNoticeQuerySet(UnitScopedQuerySet):
         raise FrozenError("已发布的通报不能删除；更正请发布新版本。")
 
     def public(self):
-        return self.filter(audience=PublishedNotice.Audience.PUBLIC)
+        """Listed for everyone: public notices of inspections not voided (作废)."""
+        return self.filter(
+            audience=PublishedNotice.Audience.PUBLIC, inspection__voided_at__isnull=True
+        )
 
 
 class PublishedNotice(models.Model):

@@ -7,6 +7,7 @@ visitor's choosing reaches the file system, and no one else can commit their upl
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import tempfile
@@ -17,7 +18,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -79,6 +81,9 @@ class ImportForm(CleanForm):
     start = forms.DateField(label="进驻日期", required=False, widget=DATE)
     end = forms.DateField(label="结束日期", required=False, widget=DATE)
     feedback_date = forms.DateField(label="反馈日期", widget=DATE)
+    again = forms.BooleanField(
+        label="确认再次导入", required=False, help_text="同一文件或同一单位同一轮次已导入过时须勾选"
+    )
 
     def __init__(self, *args, units, office: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,8 +187,9 @@ def import_preview(request, token):
     form = ImportForm(
         request.POST or None, units=units, office=office, initial=_initial(draft, units, office)
     )
+    digest = hashlib.sha256(data).hexdigest()
     if request.method == "POST" and form.is_valid():
-        inspection = _commit(request, form, data, name)
+        inspection = _commit(request, form, data, name, digest)
         if inspection:
             _forget(request, token, path)
             messages.success(request, f"已导入“{name}”。")
@@ -199,19 +205,42 @@ def import_preview(request, token):
             "problems": draft.problems_counted(),
             "tree": preview_tree(draft),
             "limit": PREVIEW_MEASURES,
+            "earlier": _earlier(request.user, digest, draft.unit_name, draft.round),
         },
     )
 
 
-def _commit(request, form, data: bytes, name: str) -> Inspection | None:
-    """Read the file again with the corrected fields and write it, or add the errors."""
+def _earlier(user, digest: str, unit_name: str, round_name: str):
+    """Inspections the user can see that this import would repeat: the same file, or the
+    same unit and round."""
+    same = Q(source_sha256=digest)
+    if unit_name and round_name:
+        same |= Q(unit__name=unit_name.strip(), round=round_name.strip())
+    return list(Inspection.objects.for_user(user).filter(same).select_related("unit")[:5])
+
+
+def _commit(request, form, data: bytes, name: str, digest: str) -> Inspection | None:
+    """Read the file again with the corrected fields and write it, or add the errors.
+
+    An import repeating an earlier one (same file, or same unit and round) waits for
+    an explicit 确认再次导入."""
     fields = form.cleaned_data
+    unit_name = fields.get("new_unit") or fields["unit"].name
+    earlier = _earlier(request.user, digest, unit_name, fields["round"])
+    if earlier and not fields.get("again"):
+        shown = "、".join(f"“{i.unit.name} · {i.round}”" for i in earlier)
+        form.add_error(
+            "again", f"该文件或同一单位同一轮次已导入过：{shown}。如确需再次导入，请勾选确认。"
+        )
+        return None
     try:
-        draft = draft_from_file(data, name, feedback_date=fields["feedback_date"])
-        for key in ("kind", "round", "group", "start", "end"):
-            setattr(draft, key, fields[key])
-        unit_name = fields.get("new_unit") or fields["unit"].name
-        return commit_draft(draft, unit_name, actor=request.user)
+        with transaction.atomic():
+            draft = draft_from_file(data, name, feedback_date=fields["feedback_date"])
+            for key in ("kind", "round", "group", "start", "end"):
+                setattr(draft, key, fields[key])
+            inspection = commit_draft(draft, unit_name, actor=request.user)
+            Inspection.objects.filter(pk=inspection.pk).update(source_sha256=digest)
+            return inspection
     except LedgerError as exc:
         form.add_error(None, str(exc))
         return None
