@@ -132,3 +132,26 @@ def test_it_lets_the_role_the_inspection_names_confirm_or_return(ledger_a, cast)
         ("measure.completion_requested", cast["owen"].pk),
         ("measure.completion_confirmed", cast["lena"].pk),
     ]
+
+
+def test_the_office_reviews_a_sign_off_against_each_measure_and_its_evidence(login, ledger_a, cast):
+    from zhenggai.oversight import services as oversight
+
+    problem = a_measure(ledger_a).problem
+    for measure in problem.measures.all():
+        services.report_progress(
+            measure,
+            actor=cast["owen"],
+            text="进展",
+            reported_on=dt.date(2026, 3, 5),
+            references=[f"纸质材料{measure.pk}"],
+        )
+        if measure.status != Measure.Status.DONE:
+            asked = services.request_completion(measure, actor=cast["owen"])
+            services.confirm_completion(asked, actor=cast["alice"], inspected=True)
+    signoff = oversight.apply_signoff(problem, actor=cast["alice"])
+    page = login("olivia").get(reverse("oversight:signoff-detail", args=[signoff.pk]))
+    text = page.content.decode()
+    assert "问题下的整改措施" in text and "已查验纸质材料" in text
+    for measure in problem.measures.all():
+        assert f"纸质材料{measure.pk}" in text

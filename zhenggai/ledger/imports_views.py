@@ -239,7 +239,8 @@ def _commit(request, form, data: bytes, name: str, digest: str) -> Inspection | 
             for key in ("kind", "round", "group", "start", "end"):
                 setattr(draft, key, fields[key])
             inspection = commit_draft(draft, unit_name, actor=request.user)
-            Inspection.objects.filter(pk=inspection.pk).update(source_sha256=digest)
+            inspection.source_sha256 = digest
+            inspection.save(update_fields=["source_sha256"])
             return inspection
     except LedgerError as exc:
         form.add_error(None, str(exc))

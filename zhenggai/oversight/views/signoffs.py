@@ -5,13 +5,13 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhenggai.ledger import rules
 from zhenggai.ledger.access import get_inspection_for_user, get_problem_for_user
-from zhenggai.ledger.models import Measure
+from zhenggai.ledger.models import Completion, Measure, Progress
 
 from .. import services
 from ..access import get_signoff_for_user
@@ -96,11 +96,33 @@ def signoff_apply(request, pk):
 @login_required
 def signoff_detail(request, pk):
     signoff, can_review = get_signoff_for_user(request, pk)
+    # What the office checks before 销号: each measure, its state, who confirmed it, and
+    # the evidence still standing (withdrawn reports left out).
+    measures = (
+        services.measures_under(signoff.problem)
+        .visible_to(request.user)
+        .order_by("problem__position", "position", "id")
+        .prefetch_related(
+            Prefetch(
+                "progress",
+                queryset=Progress.objects.visible_to(request.user)
+                .current()
+                .prefetch_related("evidence"),
+            ),
+            Prefetch(
+                "completions",
+                queryset=Completion.objects.visible_to(request.user)
+                .filter(status=Completion.Status.CONFIRMED)
+                .select_related("reviewer"),
+            ),
+        )
+    )
     return render(
         request,
         "oversight/signoff_detail.html",
         {
             "signoff": signoff,
+            "measures": measures,
             "inspection": signoff.problem.inspection,
             "can_review": can_review,
             "reason_form": ReasonForm(),
