@@ -129,6 +129,64 @@ def test_it_previews_notice_figures_as_written(db, measure, shown):
     assert figures_shown(measure) == shown
 
 
+# --- deadlines the file does not give ------------------------------------------------
+
+
+def test_it_gives_undated_notice_measures_the_rectification_deadline(db):
+    inspection = commit_draft(
+        draft_from_file(example().read_bytes(), "notice.txt"), "区总工会", actor=None
+    )
+    assert inspection.rectify_until == dt.date(2022, 4, 9)
+    measures = Measure.objects.filter(problem__inspection=inspection)
+    open_ = measures.filter(status__in=[Measure.Status.PLANNED, Measure.Status.IN_PROGRESS])
+    assert open_.exists() and all(m.due == dt.date(2022, 4, 9) for m in open_)
+    assert not measures.filter(term=Measure.Term.ONGOING).exclude(due=None).exists()
+    assert measures.overdue(dt.date(2022, 5, 29)).count() == open_.count()
+    event = Event.objects.get(act="inspection.imported")
+    assert event.data["due_defaulted"] == open_.count()
+    assert event.data["default_due"] == "2022-04-09"
+
+
+UNDATED = [
+    ["类别甲", "问题甲", "措施一", "2022年6月底", "推进中"],
+    [None, None, "措施二", "", "推进中"],
+    [None, None, "措施三", "立行立改", "未开始"],
+    [None, None, "措施四", "长期坚持", ""],
+    [None, None, "措施五", "", "已完成"],
+]
+
+
+def test_it_defaults_only_what_can_fall_overdue(db):
+    draft = draft_from_file(workbook(UNDATED), "台账.xlsx")
+    shown = [(m.term, m.due, m.due_defaulted) for m in draft.measures()]
+    assert shown == [
+        ("deadline", dt.date(2022, 6, 30), False),
+        ("deadline", dt.date(2022, 4, 9), True),
+        ("immediate", dt.date(2022, 4, 9), True),
+        ("ongoing", None, False),
+        ("deadline", None, False),
+    ]
+    inspection = commit_draft(draft, "新单位", actor=None)
+    assert Event.objects.get(act="inspection.imported").data["due_defaulted"] == 2
+    assert inspection.rectify_until == dt.date(2022, 4, 9)
+
+
+def test_it_follows_the_feedback_date_corrected_in_the_preview(db):
+    draft = draft_from_file(workbook(UNDATED, feedback=""), "台账.xlsx")
+    assert [m.due for m in draft.measures()][1] is None
+    draft = draft_from_file(
+        workbook(UNDATED, feedback=""), "台账.xlsx", feedback_date=dt.date(2022, 3, 31)
+    )
+    commit_draft(draft, "新单位", actor=None)
+    assert Measure.objects.get(text="措施二").due == dt.date(2022, 5, 31)
+
+
+def test_it_marks_defaulted_deadlines_in_the_preview(login, cast, units):
+    client = login("alice")
+    page = client.get(upload(client, workbook(UNDATED))).content.decode()
+    assert page.count("（默认：集中整改期限）") == 2
+
+
 def test_it_writes_one_audit_event(db):
     commit_draft(draft_from_file(workbook(GOOD), "台账.xlsx"), "新单位", actor=None)
     event = Event.objects.get(act="inspection.imported")

@@ -60,6 +60,8 @@ class DraftMeasure:
     owner: str = ""
     term: str = Term.DEADLINE
     due: dt.date | None = None
+    # True when the file gave no deadline and `due` is the 集中整改期's end (default_deadlines).
+    due_defaulted: bool = False
     status: str = Status.PLANNED
     progress: str = ""
     evidence: list[str] = field(default_factory=list)
@@ -264,6 +266,31 @@ def _after(base: dt.date, make: Callable[[int], dt.date]) -> dt.date:
     return day if day >= base else make(base.year + 1)
 
 
+def default_deadlines(draft: LedgerDraft, until: dt.date | None = None) -> int:
+    """Give each measure the file left without a deadline the 集中整改期's end; how many.
+
+    `until` is `Inspection.rectify_until`; before the inspection exists it is the same
+    default, two months after feedback. A notice rarely states deadlines, and without
+    one no measure could ever be overdue. 限期整改 and 立行立改 both get this date:
+    立行立改 means at once, so the end of the intensive period is its latest date, and a
+    shorter default would be a rule no document states. 长期坚持 (term or status) gets
+    none: it is never overdue (`rules`); nor does a measure already 已完成, for which a
+    date would only be invented. The default shows in the preview and its count
+    and date go into the import's audit event; the measure holds no flag, which any
+    later change of its date would leave false.
+    """
+    if until is None and draft.feedback_date:
+        until = add_months(draft.feedback_date, 2)
+    count = 0
+    for measure in draft.measures():
+        if measure.term == Term.ONGOING or measure.status in (Status.ONGOING, Status.DONE):
+            continue
+        if measure.due is None or measure.due_defaulted:
+            measure.due, measure.due_defaulted = until, until is not None
+            count += measure.due_defaulted
+    return count
+
+
 # --- checking and writing ----------------------------------------------------------
 
 LIMITS = (("leader", "责任领导", 100), ("department", "责任部门", 100), ("owner", "责任人", 100))
@@ -315,6 +342,7 @@ def commit_draft(
     draft: LedgerDraft, unit_name: str, *, actor, progress: Callable[[str], None] | None = None
 ) -> Inspection:
     """The whole tree into the database, or nothing and a LedgerError listing the errors."""
+    default_deadlines(draft)
     check_draft(draft, unit_name)
     if draft.errors:
         raise LedgerError(summary(draft))
@@ -334,6 +362,7 @@ def commit_draft(
         end=draft.end,
         feedback_date=draft.feedback_date,
     )
+    defaulted = default_deadlines(draft, inspection.rectify_until)
     pairs = _write_problems(inspection, draft)
     written = _write_measures(pairs, actor, draft.reported_on or timezone.localdate(), progress)
     categories, problems, _ = draft.counts()
@@ -347,6 +376,8 @@ def commit_draft(
         categories=categories,
         problems=problems,
         measures=written,
+        due_defaulted=defaulted,
+        default_due=inspection.rectify_until.isoformat() if defaulted else None,
     )
     return inspection
 

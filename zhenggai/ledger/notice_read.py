@@ -15,7 +15,15 @@ from zhenggai.notices import tree as notice
 from zhenggai.notices.figures import counts_before
 from zhenggai.notices.numerals import int_to_chinese
 
-from .draft import DraftCategory, DraftFigure, DraftMeasure, DraftProblem, LedgerDraft, kind_of
+from .draft import (
+    DraftCategory,
+    DraftFigure,
+    DraftMeasure,
+    DraftProblem,
+    LedgerDraft,
+    default_deadlines,
+    kind_of,
+)
 from .models import Measure
 
 Term, Status = Measure.Term, Measure.Status
@@ -32,6 +40,7 @@ def read_notice(
     draft = draft_from_notice(parse(read_bytes(data, filename)), filename)
     if feedback_date:
         draft.feedback_date = feedback_date
+    default_deadlines(draft)
     return draft
 
 

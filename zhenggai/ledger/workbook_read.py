@@ -24,6 +24,7 @@ from .draft import (
     DraftMeasure,
     DraftProblem,
     LedgerDraft,
+    default_deadlines,
     kind_of,
     parse_due,
     parse_status,
@@ -168,6 +169,7 @@ def read_workbook(
         if progress and index % 10000 == 0:
             progress(f"已校验 {index} 行")
     reader.finish()
+    default_deadlines(draft)
     return draft
 
 
