@@ -83,11 +83,12 @@ def test_it_lets_only_the_office_review(login, applied, user, status, name, data
     assert (applied.status != "applied") == (user == "olivia")
 
 
-@pytest.mark.parametrize("user,status", REVIEW.items())
-def test_it_lets_only_the_office_correct(login, approved, user, status):
+@pytest.mark.parametrize("user,status", {**REVIEW, "alice": 302}.items())
+def test_it_lets_only_the_office_correct_and_the_editor_ask(login, approved, user, status):
     url = reverse("oversight:signoff-correct", args=[approved.pk])
     assert login(user).post(url, {"note": "补充佐证材料"}).status_code == status
-    assert approved.corrections.exists() == (user == "olivia")
+    made = set(approved.corrections.values_list("status", flat=True))
+    assert made == {"olivia": {"correction"}, "alice": {"corr_asked"}}.get(user, set())
 
 
 @pytest.mark.parametrize("user", CAST)

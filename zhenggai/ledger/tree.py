@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from .counts import Tally, tallies
 from .models import Inspection, Measure, Problem
@@ -16,8 +16,11 @@ def build_tree(inspection: Inspection, today: dt.date) -> tuple[list[Problem], T
         Measure.objects.filter(problem__inspection=inspection)
         .select_related("owner_user")
         .annotate(
-            n_progress=Count("progress", distinct=True),
-            n_evidence=Count("progress__evidence", distinct=True),
+            # Withdrawn reports are history, not progress.
+            n_progress=Count("progress", distinct=True, filter=Q(progress__withdrawn_at=None)),
+            n_evidence=Count(
+                "progress__evidence", distinct=True, filter=Q(progress__withdrawn_at=None)
+            ),
         )
         .order_by("position", "id")
     )
@@ -28,6 +31,8 @@ def build_tree(inspection: Inspection, today: dt.date) -> tuple[list[Problem], T
     subs = defaultdict(list)
     for problem in problems:
         problem.items = by_problem[problem.pk]
+        for measure in problem.items:
+            measure.frozen = bool(problem.closed_at)  # signed off: no edit forms
         if problem.parent_id:
             subs[problem.parent_id].append(problem)
     roots = [p for p in problems if not p.parent_id]

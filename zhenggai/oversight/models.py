@@ -30,6 +30,7 @@ class SignOff(models.Model):
         APPROVED = "approved", "已销号"
         RETURNED = "returned", "已退回"
         CORRECTION = "correction", "更正记录"
+        CORRECTION_ASKED = "corr_asked", "更正申请"
 
     problem = models.ForeignKey(
         Problem, models.PROTECT, related_name="signoffs", verbose_name="问题"

@@ -171,6 +171,61 @@ def correct_signoff(signoff: SignOff, *, actor, note: str) -> SignOff:
     return correction
 
 
+@transaction.atomic
+def request_correction(signoff: SignOff, *, actor, note: str) -> SignOff:
+    """After 销号 the unit asks the office to correct the record; nothing changes until
+    the office approves."""
+    problem = signoff.problem
+    if not access_for(actor).may(EDIT, problem.inspection.unit):
+        raise PermissionDenied
+    if signoff.status != SignOff.Status.APPROVED:
+        raise OversightError("只能对已销号的记录申请更正。")
+    if not note.strip():
+        raise OversightError("申请更正须写明更正内容和理由。")
+    if signoff.corrections.filter(status=SignOff.Status.CORRECTION_ASKED).exists():
+        raise OversightError("该销号记录已有待审核的更正申请。")
+    asked = SignOff.objects.create(
+        problem=problem,
+        status=SignOff.Status.CORRECTION_ASKED,
+        note=note.strip(),
+        applicant=actor,
+        corrects=signoff,
+    )
+    record(
+        "signoff.correction_requested",
+        asked,
+        actor=actor,
+        unit_id=problem.inspection.unit_id,
+        corrects=signoff.pk,
+        note=asked.note,
+    )
+    return asked
+
+
+@transaction.atomic
+def decide_correction(asked: SignOff, *, actor, approve: bool, reason: str = "") -> SignOff:
+    """The office approves the unit's correction request (it becomes the 更正记录) or
+    returns it with a reason."""
+    _require_office(actor)
+    asked = SignOff.objects.select_for_update(of=("self",)).get(pk=asked.pk)
+    if asked.status != SignOff.Status.CORRECTION_ASKED:
+        raise OversightError("该更正申请已审核，不能重复处理。")
+    if not approve and not reason.strip():
+        raise OversightError("退回须写明理由。")
+    asked.status = SignOff.Status.CORRECTION if approve else SignOff.Status.RETURNED
+    asked.reviewer, asked.reviewed_at, asked.reason = actor, timezone.now(), reason.strip()
+    asked.save(update_fields=["status", "reviewer", "reviewed_at", "reason"])
+    record(
+        "signoff.correction_approved" if approve else "signoff.correction_returned",
+        asked,
+        actor=actor,
+        unit_id=asked.problem.inspection.unit_id,
+        corrects=asked.corrects_id,
+        reason=asked.reason,
+    )
+    return asked
+
+
 def _next_number(year: int) -> int:
     """The year's next number, under a lock held until the issuing transaction ends."""
     if connection.vendor == "postgresql":

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhenggai.accounts.access import EDIT, access_for
 from zhenggai.ledger import rules
 from zhenggai.ledger.access import get_inspection_for_user, get_problem_for_user
 from zhenggai.ledger.models import Completion, Measure, Progress
@@ -125,11 +126,16 @@ def signoff_detail(request, pk):
             "measures": measures,
             "inspection": signoff.problem.inspection,
             "can_review": can_review,
+            "can_ask_correction": may_edit(request.user, signoff.problem.inspection.unit),
             "reason_form": ReasonForm(),
             "correction_form": CorrectionForm(),
             "corrections": signoff.corrections.all(),
         },
     )
+
+
+def may_edit(user, unit) -> bool:
+    return access_for(user).may(EDIT, unit)
 
 
 def _review(request, pk, act, form_class=None):
@@ -154,16 +160,40 @@ def _review(request, pk, act, form_class=None):
 @login_required
 @require_POST
 def signoff_approve(request, pk):
-    return _review(request, pk, services.approve_signoff)
+    return _review(request, pk, _approve)
+
+
+def _approve(signoff, *, actor):
+    """An application is approved into 销号; a unit's correction request into the record."""
+    if signoff.status == SignOff.Status.CORRECTION_ASKED:
+        return services.decide_correction(signoff, actor=actor, approve=True)
+    return services.approve_signoff(signoff, actor=actor)
+
+
+def _return(signoff, *, actor, reason):
+    if signoff.status == SignOff.Status.CORRECTION_ASKED:
+        return services.decide_correction(signoff, actor=actor, approve=False, reason=reason)
+    return services.return_signoff(signoff, actor=actor, reason=reason)
 
 
 @login_required
 @require_POST
 def signoff_return(request, pk):
-    return _review(request, pk, services.return_signoff, ReasonForm)
+    return _review(request, pk, _return, ReasonForm)
 
 
 @login_required
 @require_POST
 def signoff_correct(request, pk):
-    return _review(request, pk, services.correct_signoff, CorrectionForm)
+    """The office registers a correction; the unit's editor asks the office for one."""
+    signoff, can_review = get_signoff_for_user(request, pk)
+    if can_review:
+        return _review(request, pk, services.correct_signoff, CorrectionForm)
+    form = CorrectionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.request_correction(signoff, actor=request.user, note=note)
+        messages.success(request, "已提交更正申请，待巡察办审核。")
+    except services.OversightError as exc:
+        messages.error(request, str(exc))
+    return redirect("oversight:signoff-detail", signoff.pk)
