@@ -92,6 +92,8 @@ def world(ledger_a, cast, settings, tmp_path):
 TARGETS = {
     "accounts:login": (None, "GET", {}),
     "accounts:logout": (None, "POST", {}),
+    "accounts:password-change": (None, "GET", {}),
+    "accounts:lock-list": (None, "GET", {}),
     "ledger:home": (None, "GET", {}),
     "ledger:import": (None, "GET", {}),
     "ledger:import-preview": (None, "GET", {"token": "0" * 32}),
@@ -171,6 +173,8 @@ OFFICE = row(every(403), olivia=200)
 EXPECTED: dict[str, dict] = {
     "accounts:login": row(every(302), anonymous=200),
     "accounts:logout": row(every("login")),
+    "accounts:password-change": row(every(200)),
+    "accounts:lock-list": OFFICE,
     "disclosure:comment-add": row(every(400), anonymous=400),
     "disclosure:comment-list": row(every(200), bob=403, owen=403),
     "disclosure:comment-reply": row(EDIT_A, alice=302, lena=302),
@@ -334,6 +338,8 @@ DONE = (302, True)  # the write happened, then a redirect
 WRITE_EXPECTED: dict[str, dict] = {
     "accounts:login": row(every(302), anonymous=DONE),
     "accounts:logout": row(every(("login", True))),
+    "accounts:password-change": row(every(DONE)),
+    "accounts:lock-list": row(every(403), olivia=DONE),
     "disclosure:comment-add": row(every(DONE), anonymous=DONE),
     "disclosure:comment-reply": row(EDIT_A, alice=DONE, lena=DONE),
     "disclosure:comment-handle": row(EDIT_A, alice=DONE, lena=DONE),

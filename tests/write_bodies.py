@@ -21,7 +21,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from zhenggai.accounts.models import Unit
+from zhenggai.accounts.models import LoginFailure, Unit
 from zhenggai.disclosure.models import Comment, NoticeDraft, PublishedNotice
 from zhenggai.ledger.forms import InspectionForm, MeasureForm, ProblemForm
 from zhenggai.ledger.imports_views import SESSION_KEY
@@ -79,6 +79,11 @@ def fields(model, key: str, *names: str) -> Probe:
 
 def session_user(world: World | None, client: Client):
     return client.session.get("_auth_user_id")
+
+
+def own_password(world: World, client: Client):
+    user = get_user_model().objects.filter(pk=session_user(world, client)).first()
+    return user and user.password
 
 
 def uploads(world: World | None, client: Client) -> list[str]:
@@ -169,6 +174,19 @@ def import_preview(world: World) -> dict:
     }
 
 
+NEW_PASSWORD = {
+    "old_password": PASSWORD,
+    "new_password1": "换一个新密码-2027",
+    "new_password2": "换一个新密码-2027",
+}
+
+
+def lock_dave(world: World, client: Client) -> dict:
+    """Dave mistyped his password five times: the office may unlock him."""
+    LoginFailure.objects.bulk_create(LoginFailure(username="dave") for _ in range(5))
+    return {}
+
+
 def planted_upload(world: World, client: Client) -> dict:
     """An upload waiting for its preview, as the upload page leaves it for this user."""
     token = secrets.token_hex(16)
@@ -216,6 +234,8 @@ def fixed(data: dict) -> Callable[[World], dict]:
 WRITES: dict[str, Write] = {
     "accounts:login": Write(None, fixed({"username": "bob", "password": PASSWORD}), session_user),
     "accounts:logout": Write(None, fixed({}), session_user),
+    "accounts:password-change": Write(None, fixed(NEW_PASSWORD), own_password),
+    "accounts:lock-list": Write(None, fixed({"username": "dave"}), count(LoginFailure), lock_dave),
     "ledger:inspection-add": Write(None, lambda w: new_inspection(w["A"]), count(Inspection)),
     "ledger:inspection-edit": Write(
         "inspection", inspection_edit, fields(Inspection, "inspection", "round")

@@ -165,6 +165,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Assets are served straight from the package: no collectstatic step, no CDN.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files every site serves at its root: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = DATA_DIR / "evidence"
 
 LOGIN_URL = "accounts:login"
@@ -203,9 +205,17 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "zhenggai.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# A refused or missing page (403, 404, bad CSRF token) logs one line, not a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "zhenggai.middleware.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The console's filter takes every logger's 4xx (django.security.DisallowedHost, …);
+    # the loggers' own give every handler the one line, not only the console.
+    "loggers": {
+        name: {"filters": ["one_line_refusals"]}
+        for name in ("django.request", "django.security.csrf")
+    },
 }

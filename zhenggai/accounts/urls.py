@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import ThrottledLoginForm
 
 app_name = "accounts"
@@ -15,4 +16,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChange.as_view(), name="password-change"),
+    path("locked/", views.lock_list, name="lock-list"),
 ]
