@@ -14,6 +14,7 @@ from zhenggai.accounts.models import Unit
 from zhenggai.ledger import workbook_read
 from zhenggai.ledger.draft import commit_draft, parse_due, parse_status
 from zhenggai.ledger.models import Evidence, Inspection, Measure, Problem, Progress
+from zhenggai.ledger.readers import draft_from_file
 from zhenggai.ledger.workbook import export_inspection, export_round
 from zhenggai.ledger.workbook_read import WorkbookError, read_workbook
 
@@ -204,6 +205,73 @@ def test_it_round_trips_a_ledger_through_the_workbook(units):
     copy = commit_draft(draft, draft.unit_name, actor=None)
     assert (copy.round, copy.group, copy.feedback_date) == fields
     assert tree_of(copy) == expected
+
+
+HEADER_FIELDS = ("round", "kind", "group", "start", "end", "feedback_date")
+
+
+@pytest.mark.parametrize(
+    ("unit", "fields"),
+    [
+        (
+            "青禾县文旅局（县体育局）",
+            {
+                "round": "2024年 县委第二轮巡察",
+                "kind": Inspection.Kind.XUNCHA,
+                "group": "县委第一巡察组",
+                "start": dt.date(2024, 3, 4),
+                "end": dt.date(2024, 4, 30),
+                "feedback_date": dt.date(2024, 6, 12),
+            },
+        ),
+        (
+            "青禾县粮食站",
+            {
+                "round": "县委2023年度经济责任审计",
+                "kind": Inspection.Kind.SPECIAL_CHECK,
+                "group": "",
+                "start": None,
+                "end": None,
+                "feedback_date": dt.date(2023, 11, 2),
+            },
+        ),
+    ],
+)
+def test_it_restores_every_header_field_from_its_own_export(units, unit, fields):
+    inspection = make_ledger(Unit.objects.create(name=unit), categories=1, problems=1)
+    Inspection.objects.filter(pk=inspection.pk).update(**fields)
+    inspection.refresh_from_db()
+    draft = draft_from_file(export_inspection(inspection, internal=True), "台账.xlsx")
+    assert not draft.errors, draft.errors
+    assert {name: getattr(draft, name) for name in HEADER_FIELDS} == fields
+    assert draft.unit_name == unit
+
+
+def test_it_takes_no_unit_count_for_a_unit_name(units):
+    inspection = make_ledger(units["A"], categories=1, problems=1)
+    draft = draft_from_file(export_round(inspection.round, [inspection]), "汇总.xlsx")
+    # A round's info line says 被巡察单位：1 个; the user picks the unit in the preview.
+    assert draft.unit_name == "" and draft.round == inspection.round
+
+
+def test_it_reads_a_typed_info_line_without_swallowing_other_labels():
+    rows = [
+        ["轮次：一届区委第二轮巡察 反馈日期：2022年2月9日 制表人：王五"],
+        ["巡察组：区委第三巡察组", "类型：巡视", "进驻：2021年9月1日至2021年10月30日"],
+        ["问题类别", "具体问题", "整改措施", "完成时限"],
+        ["类别甲", "问题甲", "措施一", "2022年6月底"],
+    ]
+    draft = read_workbook(sheet_bytes(rows), "x.xlsx")
+    assert (draft.round, draft.group, draft.kind) == (
+        "一届区委第二轮巡察",
+        "区委第三巡察组",
+        Inspection.Kind.XUNSHI,
+    )
+    assert (draft.start, draft.end, draft.feedback_date) == (
+        dt.date(2021, 9, 1),
+        dt.date(2021, 10, 30),
+        dt.date(2022, 2, 9),
+    )
 
 
 # --- tolerant reading --------------------------------------------------------------

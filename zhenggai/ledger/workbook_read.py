@@ -30,7 +30,7 @@ from .draft import (
     parse_status,
     squeeze,
 )
-from .models import Measure
+from .models import Inspection, Measure
 
 Term, Status = Measure.Term, Measure.Status
 
@@ -202,28 +202,56 @@ def _chain(first: list, rest: Iterator) -> Iterator:
     yield from rest
 
 
-_LABELLED = {
-    "round": re.compile(r"(?:巡察|巡视)?轮次[：:]\s*([^\s　]+)"),
-    "group": re.compile(r"巡[察视]组[：:]\s*([^\s　]+)"),
-    "unit_name": re.compile(r"被巡[察视]单位[：:]\s*([^\s　]+)"),
+# The labels of the inspection line above the header, as `workbook._info` writes it
+# (fields apart by 　) and as people type it. A value runs to the next label, a 　,
+# a line end or two spaces.
+_FIELDS = {
+    "unit_name": r"被巡[察视]单位",
+    "round": r"(?:巡察|巡视)?轮次",
+    "group": r"巡[察视]组",
+    "kind": r"类型",
+    "stay": r"进驻(?:时间|日期)?",
+    "feedback": r"反馈(?:日期|时间)?",
 }
+_LABEL = re.compile(
+    "(?:"
+    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _FIELDS.items())
+    + r"|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,6}"  # any other label: 导出日期, 制表人
+    + r")(?=[：:])"
+)
 _ROUND = re.compile(r"([^\s　]*?第[一二三四五六七八九十\d]+轮巡[察视])")
 _DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+_KIND_LABELS = {label: value for value, label in Inspection.Kind.choices}
 
 
 def read_title(draft: LedgerDraft, rows: list[list]) -> None:
     """Inspection fields written above the header: 轮次：… 反馈日期：2022年2月9日 …"""
     text = "　".join(_text(v) for row in rows for v in row if v not in (None, ""))
-    for name, pattern in _LABELLED.items():
-        if m := pattern.search(text):
-            setattr(draft, name, m[1])
-    if not draft.round and (m := _ROUND.search(text)):
-        draft.round = m[1]
-    if m := re.search(r"反馈(?:日期|时间)?[：:]\s*" + _DATE, text):
+    info = title_fields(text)
+    if not re.fullmatch(r"\d+\s*个", unit := info.get("unit_name", "")):
+        draft.unit_name = unit or draft.unit_name  # a round's export counts its units instead
+    draft.round = info.get("round") or (m[1] if (m := _ROUND.search(text)) else draft.round)
+    draft.group = info.get("group", draft.group)
+    if m := re.match(_DATE, info.get("feedback", "")):
         draft.feedback_date = _date(m, 1)
-    if m := re.search(r"进驻[：:]\s*" + _DATE + "至" + _DATE, text):
+    if m := re.match(_DATE + r"\s*[至到—\-~]\s*" + _DATE, info.get("stay", "")):
         draft.start, draft.end = _date(m, 1), _date(m, 4)
-    draft.kind = kind_of(draft.round + (m[1] if (m := re.search(r"类型[：:](\S+)", text)) else ""))
+    kind = info.get("kind", "")
+    draft.kind = _KIND_LABELS.get(kind) or kind_of(draft.round + kind)
+
+
+def title_fields(text: str) -> dict[str, str]:
+    """Label → value of the lines above the header; unknown labels end a value only."""
+    found = list(_LABEL.finditer(text))
+    fields: dict[str, str] = {}
+    for i, match in enumerate(found):
+        stop = found[i + 1].start() if i + 1 < len(found) else len(text)
+        value = text[match.end() + 1 : stop].strip()
+        value = re.split(r"　|\n|\t|\s{2,}", value)[0].strip()
+        name = match.lastgroup
+        if name and value and name not in fields:
+            fields[name] = value
+    return fields
 
 
 def _date(match: re.Match, at: int) -> dt.date | None:
