@@ -226,7 +226,8 @@ EXPECTED: dict[str, dict] = {
     "oversight:order-reply": row(EDIT_A, alice=400, lena=400),
     "oversight:signoff-apply": EDIT,
     "oversight:signoff-approve": row(EDIT_A, alice=403, olivia=302),
-    "oversight:signoff-correct": row(EDIT_A, alice=403, olivia=302),
+    # The office registers a correction, the unit's editor asks for one.
+    "oversight:signoff-correct": row(EDIT_A, alice=302, olivia=302),
     "oversight:signoff-detail": READ,
     "oversight:signoff-list": READ,
     "oversight:signoff-return": row(EDIT_A, alice=403, olivia=302),
@@ -375,7 +376,7 @@ WRITE_EXPECTED: dict[str, dict] = {
     "oversight:order-reply": row(EDIT_A, alice=DONE, lena=DONE),
     "oversight:signoff-apply": row(EDIT_A, alice=DONE),
     "oversight:signoff-approve": row(EDIT_A, alice=403, olivia=DONE),
-    "oversight:signoff-correct": row(EDIT_A, alice=403, olivia=DONE),
+    "oversight:signoff-correct": row(EDIT_A, alice=DONE, olivia=DONE),
     "oversight:signoff-return": row(EDIT_A, alice=403, olivia=DONE),
 }
 
