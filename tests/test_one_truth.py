@@ -315,21 +315,12 @@ def check_preview(data: bytes, ledger, today):
     assert len(measures) == t["total"]
     assert sum(m.status == Status.DONE for m in measures) == t["done"]
     if rl.carried_by_workbook(ledger):
-        # A problem without measures has no row: see the strict xfail below.
         categories = len(ledger.categories)
         specific = sum(len(c.problems) for c in ledger.categories)
         assert draft.counts() == (categories, specific, t["total"])
         assert draft.problems_counted() == t["problems"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: the ledger workbook has one 整改台账 row per measure, so a problem without "
-        "measures is not exported there and the import preview of the exported ledger "
-        "counts fewer 问题 than every page (问题 1 个 instead of 2)"
-    ),
-)
 def test_it_previews_an_exported_ledger_with_a_problem_without_measures(units):
     inspection = Inspection.objects.create(
         unit=units["A"], round=rl.ROUNDS[0], feedback_date=dt.date(2026, 3, 1)

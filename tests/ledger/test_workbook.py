@@ -207,6 +207,30 @@ def test_it_round_trips_a_ledger_through_the_workbook(units):
     assert tree_of(copy) == expected
 
 
+def test_it_round_trips_problems_without_measures(units):
+    inspection = make_ledger(units["A"], categories=2, problems=1, measures=1)
+    first, second = Problem.objects.filter(inspection=inspection, parent=None).order_by("position")
+    Problem.objects.create(inspection=inspection, parent=first, position=0, title="空问题甲")
+    Problem.objects.create(inspection=inspection, parent=second, position=9, title="空问题乙")
+    Problem.objects.create(inspection=inspection, position=9, title="空类别")
+    expected = tree_of(inspection)
+    data = export_inspection(inspection, internal=True)
+    ledger, tasks = opened(data)["整改台账"], opened(data)["任务清单"]
+    column = [(r[0], r[1], r[2], r[3]) for r in ledger.iter_rows(min_row=4, values_only=True)]
+    assert column == [
+        (None, "类别问题1", "空问题甲", None),
+        (1, None, "具体问题1-1", "措施0-0-0"),
+        (2, "类别问题2", "具体问题2-1", "措施1-0-0"),
+        (None, None, "空问题乙", None),
+        (None, "空类别", None, None),
+    ]
+    assert [r[0] for r in tasks.iter_rows(min_row=4, values_only=True)] == [1, 2]
+    Inspection.objects.all().delete()
+    draft = read_workbook(data, "台账.xlsx")
+    assert not draft.errors and len(draft.warnings) == 3
+    assert tree_of(commit_draft(draft, units["A"].name, actor=None)) == expected
+
+
 HEADER_FIELDS = ("round", "kind", "group", "start", "end", "feedback_date")
 
 
@@ -454,7 +478,6 @@ def test_it_refuses_a_sheet_without_a_header():
 @pytest.mark.parametrize(
     "row,words",
     [
-        (["类别甲", "问题甲", None, "2022年6月"], "第3行：有问题“问题甲”但没有整改措施"),
         (["类别甲", "问题甲", "措施", "下半年"], "第3行“完成时限”列：无法识别的日期“下半年”"),
         (["类别甲", "问题甲", "措施", "2022年13月1日"], "第3行“完成时限”列：日期"),
     ],
@@ -464,3 +487,26 @@ def test_it_names_sheet_row_and_column_of_bad_rows(row, words):
     draft = read_workbook(sheet_bytes(rows), "台账.xlsx")
     assert any(words in e for e in draft.errors), draft.errors
     assert draft.errors[0].startswith("工作表“整改台账”")
+
+
+def test_it_keeps_a_problem_without_measures_with_a_warning():
+    rows = [
+        [FEEDBACK],
+        HEAD,
+        ["类别甲", "问题甲", None, ""],
+        [None, "问题乙", "措施一", "2022年6月"],
+        ["类别乙", None, None, ""],
+        ["类别乙", None, None, ""],
+    ]
+    draft = read_workbook(sheet_bytes(rows), "台账.xlsx")
+    assert not draft.errors, draft.errors
+    assert draft.counts() == (2, 2, 1)
+    assert [p.measures for p in draft.categories[0].problems][0] == []
+    assert any("第3行：问题“问题甲”下没有整改措施" in w for w in draft.warnings)
+    assert any("第5行：问题“类别乙”下没有整改措施" in w for w in draft.warnings)
+    assert any("第6行：只有问题、没有整改措施，已跳过此行" in w for w in draft.warnings)
+
+
+def test_it_still_refuses_a_sheet_without_any_measure():
+    draft = read_workbook(sheet_bytes([[FEEDBACK], HEAD, ["类别甲", "问题甲", None, ""]]), "x.xlsx")
+    assert any("表头下没有整改措施" in e for e in draft.errors)

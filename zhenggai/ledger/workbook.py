@@ -194,24 +194,31 @@ def measure_rows(inspections: list[Inspection], internal: bool) -> tuple[list, d
 def ledger_rows(
     inspections: list[Inspection], problems: list[dict], counts: dict, measures: Iterator
 ) -> Iterator[LedgerRow]:
-    """Rows of the 整改台账 sheet, with the run length of each merged block."""
+    """Rows of the 整改台账 sheet, with the run length of each merged block.
+
+    A problem without measures gets a row of its own with an empty measure (seq 0), so
+    that the tree survives a round trip through the workbook.
+    """
     by_id = {p["id"]: p for p in problems}
+    order, bare = _tree_order(problems, counts)
     runs: Counter = Counter()
     for p in problems:
-        n = counts.get(p["id"], {}).get("n", 0)
+        n = counts.get(p["id"], {}).get("n", 0) or int(p["id"] in bare)
         runs[("p", p["id"])] = n
         runs[("c", p["parent_id"] or p["id"])] += n
         runs[("i", p["inspection_id"])] += n
     units = {i.pk: i.unit.name for i in inspections}
-    last = (None, None, None)
-    for seq, row in enumerate(measures, start=1):
+    last: tuple = (None, None, None)
+    seq = 0
+    for row in _with_bare(measures, order, bare, [i.pk for i in inspections]):
         inspection_id, problem_id, text, leader, department, owner, term, due, status = row[:9]
         problem = by_id[problem_id]
         category = by_id[problem["parent_id"]] if problem["parent_id"] else problem
         sub = problem if problem["parent_id"] else None
         keys = (inspection_id, category["id"], sub and sub["id"])
+        seq += term is not None
         yield LedgerRow(
-            seq,
+            seq if term is not None else 0,
             units[inspection_id],
             _run(runs, "i", keys, last, 0),
             category["title"],
@@ -222,12 +229,54 @@ def ledger_rows(
             leader,
             department,
             owner,
-            due_text(term, due),
-            Status(status).label,
+            due_text(term, due) if term else "",
+            Status(status).label if status else "",
             row[9] or "",
             row[10] or "",
         )
         last = keys
+
+
+def _tree_order(problems: list[dict], counts: dict) -> tuple[dict, set]:
+    """Each inspection's problems in ledger order, and those that need a row of their own."""
+    subs: dict[int, list[dict]] = {}
+    for p in problems:
+        if p["parent_id"]:
+            subs.setdefault(p["parent_id"], []).append(p)
+    order: dict[int, list[int]] = {}
+    bare = set()
+    for p in problems:
+        if p["parent_id"]:
+            continue
+        below = subs.get(p["id"], [])
+        order.setdefault(p["inspection_id"], []).extend([p["id"], *(s["id"] for s in below)])
+        for q in below if below else [p]:
+            if not counts.get(q["id"], {}).get("n"):
+                bare.add(q["id"])
+    return order, bare
+
+
+def _with_bare(measures: Iterator, order: dict, bare: set, inspection_ids: list) -> Iterator:
+    """The measure rows, and an empty one (term None) for each problem without measures."""
+    pending = {i: iter(order.get(i, [])) for i in inspection_ids}
+    current = (None, None)
+    for row in measures:
+        if row[:2] != current:
+            if current[0] is not None and current[0] != row[0]:
+                yield from _bare_rows(current[0], pending.pop(current[0]), bare)
+            yield from _bare_rows(row[0], pending[row[0]], bare, until=row[1])
+            current = row[:2]
+        yield row
+    for inspection_id, rest in pending.items():
+        yield from _bare_rows(inspection_id, rest, bare)
+
+
+def _bare_rows(inspection_id: int, problems: Iterator, bare: set, until=None) -> Iterator:
+    for problem_id in problems:
+        if problem_id == until:
+            return
+        if problem_id in bare:
+            yield (inspection_id, problem_id, "", "", "", "", None, None, None, "", "")
 
 
 def _run(runs: Counter, kind: str, keys: tuple, last: tuple, level: int) -> int:
@@ -329,9 +378,9 @@ def write_ledger(
     total = tally(inspections, timezone.localdate(), public=not internal)
     _write_cells(problem_sheet, last + 1, total_row(total), fmt)
     seq = 0
-    for seq, row in enumerate(ledger_rows(inspections, problems, counts, measures), start=1):
-        r = HEAD_ROWS + seq - 1
-        put(ledger, r, 0, row.seq, fmt)
+    for index, row in enumerate(ledger_rows(inspections, problems, counts, measures)):
+        r = HEAD_ROWS + index
+        put(ledger, r, 0, row.seq or "", fmt)
         shift = 1 if several else 0
         if several:
             _put_run(ledger, r, 1, row.unit, row.unit_run, fmt)
@@ -349,8 +398,12 @@ def write_ledger(
         )
         for col, value in enumerate(rest, start=3 + shift):
             put(ledger, r, col, value, fmt)
+        if not row.seq:
+            continue  # a problem without measures: no task, no duty
+        seq = row.seq
         # A measure under a category itself is listed against the category.
         problem = row.problem or row.category
+        r = HEAD_ROWS + seq - 1
         _write_cells(tasks, r, (row.seq, problem, row.text, row.due, row.status), fmt)
         _write_cells(duties, r, (row.seq, row.text, row.leader, row.department, row.owner), fmt)
     book.close()

@@ -291,21 +291,29 @@ class RowReader:
         text = _text(self.cell(row, "measure"))
         if unit := _text(self.cell(row, "unit")):
             self.units.add(unit)
-        if not text:
-            if category or problem:
-                self.draft.fail(f"{place}：有问题“{(problem or category)[:20]}”但没有整改措施。")
+        if not (text or category or problem):
             return
+        opened = self.place(category, problem, place)
+        if self.category is None:
+            self.draft.fail(f"{place}：整改措施之前没有问题类别。")
+        elif text:
+            (self.problem or self.category).measures.append(self.measure(row, text, place))
+        elif not opened:
+            self.draft.warn(f"{place}：只有问题、没有整改措施，已跳过此行。")
+
+    def place(self, category: str, problem: str, place: str) -> bool:
+        """Open the category and problem the row names; whether it opened one."""
+        opened = False
         if category and (self.category is None or category != self.category.title):
             self.category, self.problem = DraftCategory(category, place), None
             self.draft.categories.append(self.category)
-        if self.category is None:
-            self.draft.fail(f"{place}：整改措施之前没有问题类别。")
-            return
-        if problem and (self.problem is None or problem != self.problem.title):
-            self.problem = DraftProblem(problem, place)
-            self.category.problems.append(self.problem)
-        target = self.problem or self.category
-        target.measures.append(self.measure(row, text, place))
+            opened = True
+        if self.category is not None and problem:
+            if self.problem is None or problem != self.problem.title:
+                self.problem = DraftProblem(problem, place)
+                self.category.problems.append(self.problem)
+                opened = True
+        return opened
 
     def measure(self, row: list, text: str, place: str) -> DraftMeasure:
         measure = DraftMeasure(
@@ -336,12 +344,20 @@ class RowReader:
         return measure
 
     def finish(self) -> None:
+        # A row with a problem and no measure is how the export writes a problem without
+        # measures (`workbook.ledger_rows`): kept, with a warning.
+        for category in self.draft.categories:
+            bare = [p for p in category.problems if not p.measures]
+            if not category.problems and not category.measures:
+                bare = [category]
+            for problem in bare:
+                self.draft.warn(f"{problem.place}：问题“{problem.title[:20]}”下没有整改措施。")
         if len(self.units) > 1:
             shown = "、".join(sorted(self.units)[:5])
             self.draft.fail(f"工作表“{self.sheet}”含多个被巡察单位（{shown}），请按单位分别导入。")
         elif self.units:
             self.draft.unit_name = self.draft.unit_name or next(iter(self.units))
-        if not self.draft.categories and not self.draft.errors:
+        if not any(self.draft.measures()) and not self.draft.errors:
             self.draft.fail(f"工作表“{self.sheet}”表头下没有整改措施。")
         if not self.draft.feedback_date:
             later = "未写年份的时限已暂按今年推算，补填后重新推算。" if self.short_years else ""
