@@ -155,3 +155,16 @@ def test_the_office_reviews_a_sign_off_against_each_measure_and_its_evidence(log
     assert "问题下的整改措施" in text and "已查验纸质材料" in text
     for measure in problem.measures.all():
         assert f"纸质材料{measure.pk}" in text
+
+
+def test_a_figure_is_written_as_the_notice_writes_it(ledger_a, cast):
+    progress = services.report_progress(
+        a_measure(ledger_a),
+        actor=cast["owen"],
+        text="培训干部",
+        reported_on=dt.date(2026, 3, 5),
+        figures=[(15000, "名", "培训干部")],
+    )
+    figure = progress.figures.get()
+    figure.approx = True
+    assert (str(figure), figure.amount) == ("培训干部15000余名", "15000余名")

@@ -155,22 +155,17 @@ def _measure(ledger: _Ledger, measure: Measure) -> tree.Measure:
         rows = progress.figure_rows
         figures = [_figure(row) for row in rows]
         # A figure the report already states in words is not written a second time.
-        extra = [f.text for f, row in zip(figures, rows, strict=True) if _amount(row) not in text]
+        extra = [f.text for f, row in zip(figures, rows, strict=True) if row.amount not in text]
         if extra:
             text += "。" + "，".join(extra)
     return tree.Measure(text=text + "。", figures=figures, public=not measure.withhold_reason)
-
-
-def _amount(row: Figure) -> str:
-    """146万元, 15000余名: the number and unit as a notice writes them."""
-    return f"{row.value.normalize():f}{'余' if row.approx else ''}{row.unit}"
 
 
 def _figure(row: Figure) -> tree.Figure:
     return tree.Figure(
         value=float(row.value),
         unit=row.unit,
-        text=f"{row.counts or '完成'}{_amount(row)}",
+        text=f"{row.counts or '完成'}{row.amount}",
         approx=row.approx,
     )
 

@@ -330,7 +330,12 @@ class Figure(models.Model):
         verbose_name = verbose_name_plural = "成效数据"
 
     def __str__(self) -> str:
-        return f"{self.counts}{self.value.normalize():f}{self.unit}"
+        return f"{self.counts}{self.amount}"
+
+    @property
+    def amount(self) -> str:
+        """146万元, 15000余名: the number and unit as a notice writes them."""
+        return f"{self.value.normalize():f}{'余' if self.approx else ''}{self.unit}"
 
 
 class CompletionQuerySet(UnitScopedQuerySet):
