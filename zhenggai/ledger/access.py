@@ -38,14 +38,17 @@ def get_measure_for_user(
     return measure, can_edit, can_report
 
 
-def get_completion_for_user(request, pk) -> tuple[Completion, bool]:
+def get_completion_for_user(request, pk, *, confirm: bool = False) -> tuple[Completion, bool]:
     """The completion request and whether the user confirms for its inspection."""
     completion = get_object_or_404(
         Completion.objects.select_related("measure__problem__inspection__unit"), pk=pk
     )
     inspection = completion.measure.problem.inspection
     _check(request, inspection, False)
-    return completion, may_confirm(request.user, inspection)
+    can_confirm = may_confirm(request.user, inspection)
+    if confirm and not can_confirm:
+        raise PermissionDenied
+    return completion, can_confirm
 
 
 def may_confirm(user, inspection: Inspection) -> bool:
@@ -53,7 +56,7 @@ def may_confirm(user, inspection: Inspection) -> bool:
     return access_for(user).has_role(inspection.unit, inspection.confirm_by)
 
 
-def get_progress_for_user(request, pk) -> tuple[Progress, bool]:
+def get_progress_for_user(request, pk, *, amend: bool = False) -> tuple[Progress, bool]:
     """The report and whether the user may withdraw or correct it (author or editor)."""
     progress = get_object_or_404(
         Progress.objects.select_related("measure__problem__inspection__unit", "author"), pk=pk
@@ -61,6 +64,8 @@ def get_progress_for_user(request, pk) -> tuple[Progress, bool]:
     _inspection, can_edit = _check(request, progress.measure.problem.inspection, False)
     unit = progress.measure.problem.inspection.unit
     own = progress.author_id == request.user.pk and access_for(request.user).may(REPORT, unit)
+    if amend and not (can_edit or own):
+        raise PermissionDenied
     return progress, can_edit or own
 
 

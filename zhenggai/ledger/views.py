@@ -368,9 +368,7 @@ def completion_request(request, pk):
 @login_required
 @require_POST
 def completion_confirm(request, pk):
-    completion, can_confirm = get_completion_for_user(request, pk)
-    if not can_confirm:
-        raise PermissionDenied
+    completion, _ = get_completion_for_user(request, pk, confirm=True)
     inspected = request.POST.get("inspected") == "on"
     _act(
         request,
@@ -383,9 +381,7 @@ def completion_confirm(request, pk):
 @login_required
 @require_POST
 def completion_return(request, pk):
-    completion, can_confirm = get_completion_for_user(request, pk)
-    if not can_confirm:
-        raise PermissionDenied
+    completion, _ = get_completion_for_user(request, pk, confirm=True)
     reason = request.POST.get("reason", "")[:2000]
     _act(
         request,
@@ -398,9 +394,7 @@ def completion_return(request, pk):
 @login_required
 @require_POST
 def progress_withdraw(request, pk):
-    progress, can_amend = get_progress_for_user(request, pk)
-    if not can_amend:
-        raise PermissionDenied
+    progress, _ = get_progress_for_user(request, pk, amend=True)
     reason = request.POST.get("reason", "")
     _act(
         request,
@@ -412,9 +406,7 @@ def progress_withdraw(request, pk):
 
 @login_required
 def progress_correct(request, pk):
-    progress, can_amend = get_progress_for_user(request, pk)
-    if not can_amend:
-        raise PermissionDenied
+    progress, _ = get_progress_for_user(request, pk, amend=True)
     measure = progress.measure
     figures = "\n".join(
         f"{f.counts} {f.value.normalize():f} {f.unit}" for f in progress.figures.all()
