@@ -68,10 +68,10 @@ def draft_from_notice(parsed: notice.Notice, source: str = "") -> LedgerDraft:
     for i, section in enumerate(parsed.sections, start=1):
         place = f"第{int_to_chinese(i)}部分"
         category = DraftCategory(section.title, place)
-        category.measures = _notice_measures(section.measures, place, status)
+        category.measures = _notice_measures(section.measures, place, status, draft.warn)
         for j, item in enumerate(section.problems, start=1):
             where = f"{place}第（{int_to_chinese(j)}）项"
-            measures = _notice_measures(item.measures, where, status)
+            measures = _notice_measures(item.measures, where, status, draft.warn)
             problem = DraftProblem(item.title, where, measures)
             if not problem.measures:
                 draft.warn(f"{where}：“{item.title[:30]}”下没有整改措施。")
@@ -86,10 +86,20 @@ def draft_from_notice(parsed: notice.Notice, source: str = "") -> LedgerDraft:
     return draft
 
 
-def _notice_measures(items: list[notice.Measure], place: str, status: str) -> list[DraftMeasure]:
+EMPTY = re.compile(r"[\s。，；：、,.;:!?！？…—-]*")
+
+
+def _notice_measures(
+    items: list[notice.Measure], place: str, status: str, warn=None
+) -> list[DraftMeasure]:
+    """The draft measures of a notice's items; an item with no words (一是。) is left out."""
     measures = []
     for k, item in enumerate(items, start=1):
         text = item.text.strip()
+        if EMPTY.fullmatch(text):
+            if warn:
+                warn(f"{place}第{k}条没有内容，未导入。")
+            continue
         term = (
             Term.ONGOING
             if "长期坚持" in text

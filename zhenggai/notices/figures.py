@@ -116,7 +116,17 @@ def _range_end(norm: str, pos: int) -> int | None:
     return second.end()
 
 
+# No count in a notice comes near this; a longer run of digits is not a figure (and
+# would be inf as a float, which JSON cannot hold).
+MAX_FIGURE = 1e15
+
+
 def _value(run: str) -> float | None:
+    value = _raw_value(run)
+    return value if value is not None and abs(value) < MAX_FIGURE else None
+
+
+def _raw_value(run: str) -> float | None:
     if run[0].isdigit():
         multiplier = 1
         if run[-1] in "万亿":
@@ -176,7 +186,8 @@ def _chinese_decimal(text: str) -> float | None:
     digits = [str(chinese_to_int(ch)) for ch in frac]
     if value is None or "None" in digits:
         return None
-    return float(f"{value}.{''.join(digits) or 0}")
+    result = float(f"{value}.{''.join(digits) or 0}")
+    return result if abs(result) < MAX_FIGURE else None
 
 
 def _shield_intervals(norm: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
