@@ -192,11 +192,19 @@ SELECT p.inspection_id, COUNT(*),
   SUM(CASE WHEN m.due >= %s AND m.due <= %s AND m.status IN ('planned', 'in_progress')
       AND m.term <> 'ongoing' THEN 1 ELSE 0 END)
 FROM ledger_measure m JOIN ledger_problem p ON p.id = m.problem_id
+JOIN ledger_inspection i ON i.id = p.inspection_id AND i.voided_at IS NULL
 GROUP BY p.inspection_id"""
+# Problems, signed off, and rectified: signed off, or measures all done (counts.py).
 RAW_PROBLEMS = """
 SELECT p.inspection_id, COUNT(*),
-  SUM(CASE WHEN p.closed_at IS NOT NULL OR q.closed_at IS NOT NULL THEN 1 ELSE 0 END)
+  SUM(CASE WHEN p.closed_at IS NOT NULL OR q.closed_at IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN p.closed_at IS NOT NULL OR q.closed_at IS NOT NULL
+      OR (EXISTS (SELECT 1 FROM ledger_measure m WHERE m.problem_id = p.id)
+          AND NOT EXISTS (SELECT 1 FROM ledger_measure m
+                          WHERE m.problem_id = p.id AND m.status <> 'done'))
+      THEN 1 ELSE 0 END)
 FROM ledger_problem p LEFT JOIN ledger_problem q ON q.id = p.parent_id
+JOIN ledger_inspection i ON i.id = p.inspection_id AND i.voided_at IS NULL
 WHERE p.id NOT IN (SELECT parent_id FROM ledger_problem WHERE parent_id IS NOT NULL)
 GROUP BY p.inspection_id"""
 RAW_SIGNOFFS = """
