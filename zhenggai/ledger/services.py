@@ -149,7 +149,7 @@ def delete_inspection(inspection: Inspection, *, actor) -> None:
     if Progress.objects.filter(measure__problem__inspection=inspection).exists():
         raise LedgerError("该巡察已有整改进展，不能删除；如系误登记，请作废。")
     if inspection.notices.exists():
-        raise LedgerError("该巡察已发布整改通报，不能删除；如系误登记，请作废。")
+        raise LedgerError("该巡察已发布整改通报，不能删除；如系误登记，请报巡察办作废。")
     problems = Problem.objects.filter(inspection=inspection)
     if problems.filter(Q(closed_at__isnull=False) | Q(signoffs__isnull=False)).exists():
         raise LedgerError("该巡察已有销号申请或销号记录，不能删除；如系误登记，请作废。")
