@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from zhenggai.accounts.access import EDIT, REPORT, access_for
 
 from .models import Completion, Evidence, Inspection, Measure, Problem, Progress
+from .services import may_confirm
 
 
 def get_inspection_for_user(request, pk, *, edit: bool = False) -> tuple[Inspection, bool]:
@@ -49,11 +50,6 @@ def get_completion_for_user(request, pk, *, confirm: bool = False) -> tuple[Comp
     if confirm and not can_confirm:
         raise PermissionDenied
     return completion, can_confirm
-
-
-def may_confirm(user, inspection: Inspection) -> bool:
-    """The role the inspection names (`confirm_by`) confirms completions."""
-    return access_for(user).has_role(inspection.unit, inspection.confirm_by)
 
 
 def get_progress_for_user(request, pk, *, amend: bool = False) -> tuple[Progress, bool]:

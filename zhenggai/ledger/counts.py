@@ -68,10 +68,6 @@ class Tally:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name, 0))
 
     @property
-    def measures(self) -> int:
-        return self.total
-
-    @property
     def planned(self) -> int:
         return self.total - self.done - self.in_progress - self.ongoing
 
@@ -147,15 +143,17 @@ def tallies(inspections, today: dt.date, *, public: bool = False) -> dict[int, T
     if public:
         measures, problems = measures.public(), problems.public()
     result: dict[int, Tally] = defaultdict(Tally)
-    for row in measure_counts(measures, today):
-        tally = result[row.pop("problem__inspection_id")]
-        for name, value in row.items():
-            setattr(tally, name, value)
-    for row in problem_counts(problems, public=public):
-        tally = result[row.pop("inspection_id")]
-        for name, value in row.items():
-            setattr(tally, name, value)
+    fill(result, measure_counts(measures, today), "problem__inspection_id")
+    fill(result, problem_counts(problems, public=public), "inspection_id")
     return result
+
+
+def fill(result: dict, rows, key: str) -> None:
+    """Set each grouped row's counts on the tally of its `key`."""
+    for row in rows:
+        tally = result[row.pop(key)]
+        for name, value in row.items():
+            setattr(tally, name, value)
 
 
 def tally(inspections, today: dt.date, *, public: bool = False) -> Tally:

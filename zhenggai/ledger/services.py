@@ -10,7 +10,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from zhenggai.accounts.access import EDIT, OFFICE, REGISTER, REPORT, access_for
@@ -325,20 +325,16 @@ def delete_measure(measure: Measure, *, actor) -> None:
 
 
 def evidence_counts(measure: Measure) -> tuple[int, int]:
-    """(files, references only) reported on the measure."""
-    rows = Evidence.objects.filter(progress__measure=measure).exclude(withdrawn_q())
-    files = rows.exclude(file="").count()
-    return files, rows.filter(file="").count()
+    """(files, references only) reported on the measure; a withdrawn report's no longer count."""
+    counts = Evidence.objects.filter(
+        progress__measure=measure, progress__withdrawn_at=None
+    ).aggregate(files=Count("id", filter=~Q(file="")), references=Count("id", filter=Q(file="")))
+    return counts["files"], counts["references"]
 
 
-def withdrawn_q():
-    """Evidence of a withdrawn progress report no longer counts."""
-    return Q(progress__withdrawn_at__isnull=False)
-
-
-def _confirmer_may(actor, measure: Measure) -> bool:
-    inspection = measure.problem.inspection
-    return access_for(actor).has_role(inspection.unit, inspection.confirm_by)
+def may_confirm(user, inspection: Inspection) -> bool:
+    """The role the inspection names (`confirm_by`) confirms completions."""
+    return access_for(user).has_role(inspection.unit, inspection.confirm_by)
 
 
 @transaction.atomic
@@ -385,7 +381,7 @@ def confirm_completion(completion: Completion, *, actor, inspected: bool = False
         .select_related("problem__inspection")
         .get(pk=completion.measure_id)
     )
-    if not _confirmer_may(actor, measure):
+    if not may_confirm(actor, measure.problem.inspection):
         raise PermissionDenied
     if completion.status != Completion.Status.REQUESTED:
         raise LedgerError("该完成申请已处理。")
@@ -414,7 +410,7 @@ def confirm_completion(completion: Completion, *, actor, inspected: bool = False
 def return_completion(completion: Completion, *, actor, reason: str) -> Completion:
     completion = Completion.objects.select_for_update(of=("self",)).get(pk=completion.pk)
     measure = completion.measure
-    if not _confirmer_may(actor, measure):
+    if not may_confirm(actor, measure.problem.inspection):
         raise PermissionDenied
     if completion.status != Completion.Status.REQUESTED:
         raise LedgerError("该完成申请已处理。")

@@ -137,15 +137,9 @@ class Dashboard:
 def _tallies(filters: Filters, scope: Scope, today: dt.date) -> dict[int, Tally]:
     tallies: dict[int, Tally] = defaultdict(Tally)
     measures = Measure.objects.filter(filters.inspections(scope, "problem__inspection__"))
-    for row in counts.measure_counts(measures, today):
-        tally = tallies[row.pop("problem__inspection_id")]
-        for name, value in row.items():
-            setattr(tally, name, value)
+    counts.fill(tallies, counts.measure_counts(measures, today), "problem__inspection_id")
     problems = Problem.objects.filter(filters.inspections(scope, "inspection__"))
-    for row in counts.problem_counts(problems):
-        tally = tallies[row.pop("inspection_id")]
-        for name, value in row.items():
-            setattr(tally, name, value)
+    counts.fill(tallies, counts.problem_counts(problems), "inspection_id")
     for row in signoff_counts(filters.inspections(scope, "problem__inspection__")):
         tallies[row["problem__inspection_id"]].applied = row["applied"]
         tallies[row["problem__inspection_id"]].returned = row["returned"]
