@@ -19,15 +19,22 @@ sys.path.insert(0, str(ROOT))
 
 from tests.notices.adversarial import adversarial  # noqa: E402
 from zhenggai.notices import parse  # noqa: E402
+from zhenggai.notices.webpage import html_to_text  # noqa: E402
 
 
-def median_seconds(text: str, runs: int) -> float:
+def median_seconds(text: str, runs: int, read=parse) -> float:
     times = []
     for _ in range(runs):
         began = time.perf_counter()
-        parse(text)
+        read(text)
         times.append(time.perf_counter() - began)
     return statistics.median(times)
+
+
+def nested_page(scale: int) -> str:
+    """The issue's 540 KB page: <div>×60,000 then </b>×60,000 (69 s when quadratic)."""
+    n = 60_000 * scale
+    return "<div>" * n + "</b>" * n
 
 
 def main() -> None:
@@ -46,6 +53,9 @@ def main() -> None:
         ratio = f"{t2 / t1:.2f}" if t1 > 0.001 else "-"
         print(f"{name:<20} {len(text):>10,} {t1 * 1000:>9.1f} {t2 * 1000:>9.1f} {ratio:>6}")
     print(f"slowest at scale 1: {worst * 1000:.0f} ms (target under 1000); linear ratio is 2")
+    t1, t2 = (median_seconds(nested_page(k), runs, html_to_text) for k in (1, 2))
+    size = len(nested_page(1)) / 1000
+    print(f"web page <div>×60k </b>×60k ({size:.0f} KB): {t1 * 1000:.0f} ms, ×2 {t2 / t1:.2f}")
 
 
 if __name__ == "__main__":

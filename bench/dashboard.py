@@ -3,7 +3,9 @@
 Run: python bench/dashboard.py [--measures N]  (default 1,000,000; prints figures)
 SQLite in a temporary ZHENGGAI_DATA folder; with ZHENGGAI_DATABASE_URL set, PostgreSQL
 in a separate database zhenggai_bench, dropped and created with psql.
-Target (issue 6): dashboard time / raw SQL time at most 3. The last line is `ratio: X`.
+Target (issue 6): dashboard time / raw SQL time at most 3; issue 16: the dashboard reads the
+kept counts (ledger.counts.keep) and answers in under 100 ms, beside the raw scan's time.
+The last line is `ratio: X`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "zhenggai_bench"
+BENCH_DB = os.environ.get("ZHENGGAI_BENCH_DB", "zhenggai_bench")  # dropped and created
 PROBLEMS_PER_INSPECTION = (4, 4)  # categories × specific problems
 MEASURES_PER_INSPECTION = 1000
 
@@ -274,6 +276,21 @@ def main() -> None:
     insert_measures(vendor, args.measures, leaves)
     add_oversight(office, inspections, leaves)
     from django.db import connection
+    from django.utils import timezone
+
+    from zhenggai.ledger import counts
+
+    # Written in bulk, as an import writes: the kept counts once, then the first fold.
+    started = time.perf_counter()
+    counts.keep([i.pk for i in inspections])
+    kept = time.perf_counter() - started
+    started = time.perf_counter()
+    folded = counts.fold(timezone.localdate())
+    print(
+        f"kept counts of {len(inspections):,} inspections written in {kept:.1f} s; "
+        f"passed due dates of {folded:,} inspections folded in "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms"
+    )
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -315,7 +332,11 @@ def measure(office, runs: int) -> None:
     print(f"dashboard page: {len(captured)} queries, {size / 1024:.0f} KB of HTML")
     print(f"service (numbers only): median {t_service * 1000:.0f} ms over {runs} runs")
     print(f"dashboard (service + rendering): median {t_page * 1000:.0f} ms")
-    print(f"raw SQL aggregate and lists: median {t_raw * 1000:.0f} ms")
+    print(f"raw SQL aggregate and lists (the scan): median {t_raw * 1000:.0f} ms")
+    from zhenggai.ledger.models import KeptCount
+
+    rows = KeptCount.objects.count()
+    print(f"kept count rows read at most: {rows:,} (aim: dashboard under 100 ms)")
     print(f"ratio: {t_page / t_raw:.2f}")
 
 

@@ -2,7 +2,7 @@
 
 The oracle answers from the generated specs alone, in plain Python, by the definitions
 of DESIGN.md and GLOSSARY.md (问题, rectified, the two named rates, overdue, the four
-lights): it never calls `zhenggai.ledger.counts` or `zhenggai.ledger.rules`, so a page
+lights, 已延期, 问责): it never calls `zhenggai.ledger.counts` or `zhenggai.ledger.rules`, so a page
 that agrees with it agrees with the definitions, not with itself.
 """
 
@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from zhenggai.ledger.models import Inspection, Measure, Problem
+from zhenggai.ledger.counts import keep
+from zhenggai.ledger.models import Accountability, AccountabilityKind, Inspection, Measure, Problem
 
 Term, Status = Measure.Term, Measure.Status
 ROUNDS = ("一届区委第一轮巡察", "一届区委第二轮巡察")
@@ -32,7 +33,10 @@ FIELDS = (
     "blue",
     "red",
     "soon",
+    "extended",
 )
+# The test's own kinds of 问责 (name, wording in a notice), after the seeded ones.
+KINDS = (("甲类处理", "甲类处理谈话"), ("乙类处理", ""))
 CLOSED_AT = dt.datetime(2025, 6, 1, 10, 0, tzinfo=dt.UTC)
 
 
@@ -43,6 +47,7 @@ class MeasureSpec:
     due: dt.date | None
     withheld: bool
     owned: bool
+    extended: bool = False  # an approved 延期申请 moved its due date
     text: str = ""
     pk: int | None = None
 
@@ -53,6 +58,8 @@ class ProblemSpec:
     withheld: bool
     measures: list[MeasureSpec]
     problems: list[ProblemSpec] = field(default_factory=list)  # a category's specific problems
+    # 问责 records: (index into KINDS, index into `measures` or None for the problem)
+    held: list[tuple[int, int | None]] = field(default_factory=list)
     title: str = ""
     pk: int | None = None
 
@@ -96,14 +103,17 @@ def measures(draw, today: dt.date) -> MeasureSpec:
     else:
         days = draw(st.none() | st.none() | offset)
     due = None if days is None else today + dt.timedelta(days=days)
-    return MeasureSpec(term, status, due, draw(rarely), draw(st.booleans()))
+    extended = due is not None and term != Term.ONGOING and draw(rarely)
+    return MeasureSpec(term, status, due, draw(rarely), draw(st.booleans()), extended)
 
 
 @st.composite
 def problems(draw, today: dt.date, subs: bool) -> ProblemSpec:
     own = draw(st.lists(measures(today), max_size=3))
     children = draw(st.lists(problems(today, False), max_size=3)) if subs else []
-    return ProblemSpec(draw(rarely), draw(rarely), own, children)
+    on = st.none() | st.integers(0, len(own) - 1) if own else st.none()
+    held = draw(st.lists(st.tuples(st.integers(0, len(KINDS) - 1), on), max_size=2))
+    return ProblemSpec(draw(rarely), draw(rarely), own, children, held)
 
 
 @st.composite
@@ -126,6 +136,12 @@ def worlds(draw) -> World:
 
 def write(world: World, units: dict, owner) -> None:
     """Each ledger written with the ORM in bulk; specs get their titles, texts and ids."""
+    kinds = [
+        AccountabilityKind.objects.get_or_create(
+            name=name, defaults={"phrase": phrase, "position": 1000 + n}
+        )[0]
+        for n, (name, phrase) in enumerate(KINDS)
+    ]
     for i, spec in enumerate(world.ledgers):
         inspection = Inspection.objects.create(
             unit=units[spec.unit],
@@ -155,10 +171,32 @@ def write(world: World, units: dict, owner) -> None:
                         due=m.due,
                         withhold_reason="privacy" if m.withheld else "",
                         owner_user=owner if m.owned else None,
+                        original_due=m.due - dt.timedelta(days=30) if m.extended else None,
                     )
                 )
         for m, row in zip(spec.measures(), Measure.objects.bulk_create(rows), strict=True):
             m.pk = row.pk
+        _write_held(spec, kinds, world.today)
+        keep([inspection.pk])  # written in bulk, as an import writes: the dashboard's counts
+
+
+def _write_held(spec: LedgerSpec, kinds: list, today: dt.date) -> None:
+    Accountability.objects.bulk_create(
+        Accountability(
+            problem_id=problem.pk,
+            measure_id=None if on is None else problem.measures[on].pk,
+            name=person_name(problem, n),
+            kind=kinds[kind],
+            decided_on=today,
+            decided_by="区纪委",
+        )
+        for problem in [p for c in spec.categories for p in [c, *c.problems]]
+        for n, (kind, on) in enumerate(problem.held)
+    )
+
+
+def person_name(problem: ProblemSpec, n: int) -> str:
+    return f"{problem.title}问责人{n}号"
 
 
 def _write_problems(inspection, specs: list[ProblemSpec], parents: dict | None) -> None:
@@ -229,6 +267,7 @@ def tally(ledger: LedgerSpec, today: dt.date, public: bool = False) -> Counter:
             t["blue"] += is_blue(m)
             t["red"] += is_overdue(m, today)
             t["soon"] += due_within(m, today, SOON)
+            t["extended"] += m.extended
         if category is None and any(not (public and p.withheld) for p in item.problems):
             continue  # a 问题类别: its shown specific problems are the 问题
         closed = item.closed or (category is not None and category.closed)
@@ -243,6 +282,35 @@ def total(ledgers, today: dt.date, public: bool = False) -> Counter:
     for ledger in ledgers:
         result.update(tally(ledger, today, public))
     return result
+
+
+def held(ledgers, public: bool = False) -> tuple[int, list[tuple[str, int]]]:
+    """问责: persons over what the version shows, and by kind as a notice words it."""
+    by_kind = Counter()
+    for ledger in ledgers:
+        for item, _category, items in shown(ledger, public):
+            for kind, on in item.held:
+                if on is None or any(m is item.measures[on] for m in items):
+                    by_kind[kind] += 1
+    words = [(phrase or name, by_kind[n]) for n, (name, phrase) in enumerate(KINDS) if by_kind[n]]
+    return sum(by_kind.values()), words
+
+
+def held_sentence(ledgers, public: bool = False) -> str:
+    """共问责N人，其中…人。 — empty when nobody was."""
+    total_, words = held(ledgers, public)
+    if not total_:
+        return ""
+    return f"共问责{total_}人，其中" + "，".join(f"{w}{n}人" for w, n in words) + "。"
+
+
+def person_names(ledger: LedgerSpec) -> list[str]:
+    return [
+        person_name(p, n)
+        for c in ledger.categories
+        for p in [c, *c.problems]
+        for n in range(len(p.held))
+    ]
 
 
 def rate(part: int, whole: int) -> str:

@@ -28,9 +28,11 @@ from tests import random_ledgers as rl
 from tests.conftest import PASSWORD
 from zhenggai.accounts.models import Unit
 from zhenggai.disclosure.generate import notice_from_ledger
-from zhenggai.ledger.counts import tally
+from zhenggai.ledger import services as ledger_services
+from zhenggai.ledger.counts import differences, tally
 from zhenggai.ledger.models import Inspection, Measure, Problem
 from zhenggai.ledger.readers import draft_from_file
+from zhenggai.ledger.services import LedgerError
 from zhenggai.ledger.workbook import export_inspection
 from zhenggai.notices.render import to_text
 from zhenggai.oversight import dashboard
@@ -115,6 +117,54 @@ def test_it_tells_one_truth_on_every_surface(world_units, cast, office, world, p
         transaction.set_rollback(True)
 
 
+OPS = st.lists(
+    st.tuples(
+        st.integers(0, 10**6),
+        st.sampled_from(["planned", "in_progress", "ongoing", "later", "sooner", "delete"]),
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(world=rl.worlds(), ops=OPS)
+def test_the_kept_counts_equal_the_scan_after_random_acts(world_units, cast, world, ops):
+    """The dashboard's kept counts (counts.keep) against a scan, after random acts."""
+    with frozen_today(world.today), transaction.atomic():
+        rl.write(world, world_units, cast["owen"])
+        assert differences(world.today) == []
+        measures = list(Measure.objects.select_related("problem__inspection").order_by("pk"))
+        for index, op in ops:
+            if not measures:
+                break
+            measure = measures[index % len(measures)]
+            try:
+                with transaction.atomic():
+                    act(measure, op, cast["alice"])
+            except LedgerError:
+                pass  # refused, and nothing changed
+            if op == "delete" and not Measure.objects.filter(pk=measure.pk).exists():
+                measures.remove(measure)
+            assert differences(world.today) == [], op
+        transaction.set_rollback(True)
+
+
+def act(measure: Measure, op: str, actor) -> None:
+    measure = Measure.objects.get(pk=measure.pk)
+    if op == "delete":
+        ledger_services.delete_measure(measure, actor=actor)
+    elif op in ("later", "sooner"):
+        shift = dt.timedelta(days=5 if op == "later" else -5)
+        due = (measure.due or measure.problem.inspection.feedback_date) + shift
+        ledger_services.update_measure(measure, actor=actor, due=due)
+    else:
+        ledger_services.update_measure(measure, actor=actor, status=op)
+
+
 def check_lights(world):
     """Each measure's own answers and the database's overdue list, against the oracle."""
     today = world.today
@@ -155,7 +205,7 @@ def check_ledger_pages(client, world):
 
 
 def check_home(client, world):
-    response = client.get("/")
+    response = client.get(reverse("ledger:home"))
     assert response.status_code == 200
     rows = {row.pk: row.tally for row in response.context["inspections"]}
     assert set(rows) == {ledger.pk for ledger in world.ledgers}
@@ -205,6 +255,7 @@ def check_dashboard(client, world, names):
     assert f"问题整改完成率<b>{problem_rate}</b>" in page
     assert f"措施完成率<b>{measure_rate}</b>" in page
     assert f"超期<b>{everything['red']}</b>" in page
+    assert f"已延期<b>{everything['extended']}</b>" in page
 
 
 def check_statistics(world, names):
@@ -220,13 +271,18 @@ def check_statistics(world, names):
         assert {name: counts_of(u) for name, u in summary.per_unit} == {
             name: expect(rl.total(group, today)) for name, group in by_unit.items()
         }
+        persons, by_kind = rl.held(ledgers)
+        assert (summary.held.total, summary.held.by_kind) == (persons, by_kind)
         text = as_text(statement(summary, [], today=today))
         problem_rate, measure_rate = rl.rates(t)
+        extended = f"经批准延期的整改措施{t['extended']}项。" if t["extended"] else ""
         assert (
             f"巡察反馈的{t['problems']}个问题，完成整改{t['rectified']}个，其中已对账销号"
             f"{t['closed']}个，问题整改完成率{problem_rate}；制定的{t['total']}项整改措施，"
             f"已完成{t['done']}项，长期坚持{t['blue']}项，措施完成率{measure_rate}。"
+            f"{extended}{rl.held_sentence(ledgers)}\n"
         ) in text
+        assert not [n for ledger in ledgers for n in rl.person_names(ledger) if n in text]
         for name, group in by_unit.items():
             u = rl.total(group, today)
             p_rate, m_rate = rl.rates(u)
@@ -269,11 +325,17 @@ def check_notices(inspection, ledger, today):
             assert sentence in state, (internal, state)
         else:
             assert "反馈问题" not in state
+        extended = f"经批准延期的整改措施{t['extended']}项。" if t["extended"] else ""
+        persons = rl.held_sentence([ledger], public=not internal)
+        assert state.endswith(f"{extended}{persons}"), (internal, state)
+        assert ("经批准延期" in state, "共问责" in state) == (bool(extended), bool(persons))
         text = to_text(notice, internal=internal)
         if internal:
             assert all(m.text in text for m in ledger.measures())
         else:
             assert not [w for w in rl.withheld_words(ledger) if w in text]
+        # Persons held accountable are counted, never named, in either version.
+        assert not [n for n in rl.person_names(ledger) if n in text]
 
 
 def problem_list(data: bytes) -> list[list]:

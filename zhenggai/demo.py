@@ -1,255 +1,531 @@
-"""A fictional district for the demo: an inspection office, three units, two ledgers.
+"""A fictional district for the demo: the inspection office and five inspected units.
 
-Everything here is invented for this project. Dates are relative to the day of the
-first load, so the demo always has measures overdue, due soon, done and ongoing.
+The ledgers are in `demo_ledgers`, the evidence files written by `demo_files`; this
+module creates the units and logins and walks every ledger through the services, as
+the people would have: reports, completions, sign-offs, orders, a signed notice and
+the public's comments. Loading is idempotent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from zhenggai.accounts.models import Membership, Unit
-from zhenggai.ledger import rules, services
-from zhenggai.ledger.models import Inspection, Measure
+from zhenggai import demo_ledgers as spec
+from zhenggai.accounts.models import Membership, Profile, Unit
+from zhenggai.ledger import services
+from zhenggai.ledger.models import Inspection, Measure, Problem
+from zhenggai.notices.render import cn_date
+
+from .demo_files import evidence_file
 
 PASSWORD = "demo-2026"
 Role = Membership.Role
 
 USERS = [
-    # username, full name, unit, role, covers sub-units
-    ("xuncha", "巡察办 周明", "区委巡察办", Role.OFFICE, True),
-    ("wl_leader", "文旅局 陈书记", "区文化和旅游局", Role.LEADER, False),
-    ("wl_editor", "文旅局 林联络员", "区文化和旅游局", Role.EDITOR, False),
-    ("wl_owner", "文旅局 王科长", "区文化和旅游局", Role.OWNER, False),
-    ("wl_viewer", "文旅局 赵干事", "区文化和旅游局", Role.VIEWER, False),
-    ("zj_editor", "住建局 孙联络员", "区住房和城乡建设局", Role.EDITOR, True),
-    ("zj_leader", "住建局 吴局长", "区住房和城乡建设局", Role.LEADER, True),
-    ("qh_editor", "青禾街道 郑联络员", "青禾街道", Role.EDITOR, False),
+    # username, name, unit, role, covers sub-units, what to try first
+    (
+        "xuncha",
+        "周明",
+        "区委巡察办",
+        Role.OFFICE,
+        True,
+        "在「督导」看各单位的超期和预警，审核销号申请，签发督办单，查看成效统计",
+    ),
+    (
+        "wl_leader",
+        "陈立新",
+        "区文化和旅游局",
+        Role.LEADER,
+        False,
+        "签发联络员提交的整改进展通报，查看本局超期事项",
+    ),
+    (
+        "wl_editor",
+        "林晓燕",
+        "区文化和旅游局",
+        Role.EDITOR,
+        False,
+        "确认责任人的完成申请，回复督办单，答复群众意见，发布领导签发的通报",
+    ),
+    (
+        "wl_owner",
+        "王立群",
+        "区文化和旅游局",
+        Role.OWNER,
+        False,
+        "在待办中报送进展并上传佐证材料，完成后申请完成",
+    ),
+    ("wl_viewer", "赵一鸣", "区文化和旅游局", Role.VIEWER, False, "只读查看本局台账、通报和督办单"),
+    (
+        "xx_editor",
+        "方静",
+        "区实验中学",
+        Role.EDITOR,
+        False,
+        "查看学校台账中已销号的问题、已发布的通报和家长的意见",
+    ),
+    (
+        "qh_editor",
+        "郑佳",
+        "青禾街道",
+        Role.EDITOR,
+        False,
+        "回复巡察办的督办单，跟进被退回的完成申请，等待销号审核",
+    ),
+    (
+        "qh_owner",
+        "马超",
+        "青禾街道",
+        Role.OWNER,
+        False,
+        "补充被退回的完成申请，报送老旧小区改造进展",
+    ),
+    (
+        "ct_editor",
+        "任远",
+        "区城投集团",
+        Role.EDITOR,
+        False,
+        "台账含一个不公开的问题，可比较通报的内部版和公开版",
+    ),
+    (
+        "ct_leader",
+        "董建华",
+        "区城投集团",
+        Role.LEADER,
+        False,
+        "本集团的完成申请由领导确认，处理待确认的申请",
+    ),
+    (
+        "zj_editor",
+        "孙莉",
+        "区住房和城乡建设局",
+        Role.EDITOR,
+        True,
+        "“回头看”的整改台账（含下属质量安全站），回复督办单",
+    ),
+    (
+        "zj_leader",
+        "吴建平",
+        "区住房和城乡建设局",
+        Role.LEADER,
+        True,
+        "查看“回头看”整改进展和超期事项",
+    ),
+]
+
+# Accounts that are not demo logins: a former official whose duties were handed over.
+FORMER = [("qh_liubo", "刘波", "青禾街道", Role.OWNER)]
+
+# The three administrators (三员): no unit, no role, no ledger; one duty each.
+ADMINS = [
+    # username, name, duty, what to try first
+    (
+        "xt_admin",
+        "钱思远",
+        Profile.Duty.SYSADMIN,
+        "管理单位和账号：在「单位与用户」添加、改名、移动、停用单位，新建账号，导入通讯录",
+    ),
+    (
+        "aq_admin",
+        "蒋文",
+        Profile.Duty.SECADMIN,
+        "管理角色和安全：在单位页面授予或撤销角色，导入通讯录中的角色，重置密码，解除锁定",
+    ),
+    (
+        "sj_admin",
+        "韩冰",
+        Profile.Duty.AUDITOR,
+        "只查阅审计日志：谁在何时对什么做了什么，看不到台账内容",
+    ),
 ]
 
 UNITS = [
-    # name, full name, parent
-    ("明川区委", "中共明川区委员会", None),
-    ("区委巡察办", "中共明川区委巡察工作领导小组办公室", "明川区委"),
-    ("区文化和旅游局", "中共明川区文化和旅游局党组", "明川区委"),
-    ("区住房和城乡建设局", "中共明川区住房和城乡建设局党组", "明川区委"),
-    ("区建设工程质量安全站", "中共明川区建设工程质量安全站支部委员会", "区住房和城乡建设局"),
-    ("青禾街道", "中共明川区青禾街道工作委员会", "明川区委"),
-]
-
-CATEGORIES = [
+    # name, full name, parent, supervision phone
+    ("明川区委", "中共明川区委员会", None, "0571-88001000"),
+    ("区委巡察办", "中共明川区委巡察工作领导小组办公室", "明川区委", "0571-88001012"),
+    ("区文化和旅游局", "中共明川区文化和旅游局党组", "明川区委", "0571-88002306"),
+    ("区实验中学", "中共明川区实验中学委员会", "明川区委", "0571-88003517"),
+    ("青禾街道", "中共明川区青禾街道工作委员会", "明川区委", "0571-88004120"),
+    ("区城投集团", "中共明川区城市建设投资集团有限公司委员会", "明川区委", "0571-88005288"),
+    ("区住房和城乡建设局", "中共明川区住房和城乡建设局党组", "明川区委", "0571-88006033"),
     (
-        "贯彻落实党中央决策部署和区委工作要求不够到位",
-        [
-            "理论学习中心组学习流于形式",
-            "服务中心大局的举措不够有力",
-            "意识形态工作责任落实不够",
-        ],
-    ),
-    (
-        "落实全面从严治党责任不够有力",
-        [
-            "主体责任压得不实",
-            "“三重一大”决策制度执行不严",
-            "公务接待管理不够规范",
-        ],
-    ),
-    (
-        "基层党组织建设存在薄弱环节",
-        [
-            "“三会一课”落实不够经常",
-            "党员发展程序不够严谨",
-            "支部书记履职能力有待提升",
-        ],
-    ),
-    (
-        "落实上轮巡察及审计整改不够彻底",
-        [
-            "部分问题整改“回头看”不够",
-            "专项资金管理仍有漏洞",
-            "固定资产账实不符",
-        ],
+        "区建设工程质量安全站",
+        "中共明川区建设工程质量安全站支部委员会",
+        "区住房和城乡建设局",
+        "0571-88006041",
     ),
 ]
 
-MEASURE_TEXTS = [
-    "召开党组专题会议研究整改方案，明确责任分工和完成时限",
-    "制定并印发相关管理办法，堵塞制度漏洞",
-    "组织开展专项自查，建立问题清单逐项销号",
-    "开展集中学习和专题培训，提高干部履职能力",
-    "对相关责任人进行谈话提醒，督促举一反三",
-    "建立常态化督查机制，每季度通报整改进度",
-]
+
+def logins() -> list[tuple[str, str]]:
+    """(username, "role（unit，name）：what to try") for every demo login."""
+    return [
+        (username, f"{role.label}（{unit}，{name}）：{hint}")
+        for username, name, unit, role, _covers, hint in USERS
+    ] + [(username, f"{duty.label}（{name}）：{hint}") for username, name, duty, hint in ADMINS]
 
 
-def _users() -> dict[str, object]:
-    User = get_user_model()
-    units = {u.name: u for u in Unit.objects.all()}
-    users = {}
-    for username, full_name, unit, role, covers in USERS:
-        user = User.objects.create_user(username, password=PASSWORD, first_name=full_name)
-        Membership.objects.create(user=user, unit=units[unit], role=role, covers_subunits=covers)
-        users[username] = user
-    return users
-
-
-def _units() -> None:
-    made: dict[str, Unit] = {}
-    for name, full_name, parent in UNITS:
-        made[name] = Unit.objects.create(
-            name=name,
-            full_name=full_name,
-            parent=made.get(parent) if parent else None,
-            phone="0571-8800" + str(1000 + len(made)),
-            address=f"明川区青禾路{10 + len(made)}号",
-        )
-
-
-def _status_for(index: int, due: dt.date, today: dt.date) -> tuple[str, str, dt.date | None]:
-    """A spread of terms and states: done, in progress, overdue, not started, ongoing."""
-    kind = index % 6
-    if kind == 5:
-        return Measure.Term.ONGOING, Measure.Status.ONGOING, None
-    if kind == 4:
-        return Measure.Term.IMMEDIATE, Measure.Status.DONE, due
-    if kind == 3:
-        return Measure.Term.DEADLINE, Measure.Status.IN_PROGRESS, today - dt.timedelta(days=5)
-    if kind == 2:
-        return Measure.Term.DEADLINE, Measure.Status.PLANNED, today + dt.timedelta(days=8)
-    return Measure.Term.DEADLINE, [Measure.Status.DONE, Measure.Status.IN_PROGRESS][kind], due
-
-
-def _ledger(inspection: Inspection, editor, owner, today: dt.date) -> None:
-    counter = itertools.count()
-    for title, subs in CATEGORIES:
-        category = services.add_problem(inspection, actor=editor, title=title)
-        for sub in subs:
-            problem = services.add_problem(inspection, actor=editor, parent=category, title=sub)
-            for text in MEASURE_TEXTS[:3]:
-                _measure(problem, next(counter), text, editor, owner, today)
-
-
-def _measure(problem, index, text, editor, owner, today) -> None:
-    due = problem.inspection.feedback_date + dt.timedelta(days=30 + 15 * (index % 5))
-    term, status, due = _status_for(index, due, today)
-    measure = services.add_measure(
-        problem,
-        actor=editor,
-        text=f"{text}（{problem.title[:8]}）",
-        leader="分管副局长",
-        department=["办公室", "组织人事科", "财务科", "业务科"][index % 4],
-        owner="王科长",
-        owner_user=owner,
-        term=term,
-        due=due,
-    )
-    if status == Measure.Status.PLANNED:
-        return
-    services.report_progress(
-        measure,
-        actor=owner,
-        text="已按计划推进，召开专题会议2次，修订制度3项。",
-        reported_on=min(today, problem.inspection.feedback_date + dt.timedelta(days=20)),
-        figures=[(2, "次", "召开专题会议"), (3, "项", "完善和新建制度")],
-        references=["会议纪要及制度文本，存办公室档案柜"],
-    )
-    if status == Measure.Status.DONE:
-        _complete(measure, owner, editor)
-    elif status == Measure.Status.ONGOING:
-        services.update_measure(measure, actor=editor, status=Measure.Status.ONGOING)
-
-
-MINUTES = "整改专题会议纪要（演示材料）\n会议研究了反馈问题的整改措施，明确了责任分工和完成时限。\n"
-
-
-def _complete(measure, owner, editor) -> None:
-    """The owner asks, the unit's editor confirms (having seen the paper evidence)."""
-    completion = services.request_completion(measure, actor=owner, note="已按期完成。")
-    services.confirm_completion(completion, actor=editor, inspected=True)
-
-
-def _finish(problem, owner, editor) -> None:
-    """Bring every open measure of a problem to done, with evidence, as its owner would."""
-    for measure in problem.measures.exclude(rules.q(rules.settled())):
-        services.report_progress(
-            measure,
-            actor=owner,
-            text="已全部完成，相关制度已印发执行。",
-            reported_on=timezone.localdate(),
-            references=["制度文本及印发通知，存办公室"],
-            files=[SimpleUploadedFile("整改会议纪要.txt", MINUTES.encode("utf-8"))],
-        )
-        _complete(measure, owner, editor)
-
-
-def _oversight(users, inspections) -> None:
-    """A closed and a pending sign-off, orders on time and late, a published notice."""
-    from zhenggai.disclosure.generate import notice_from_ledger
-    from zhenggai.disclosure.services import add_comment, publish_notice
-    from zhenggai.notices.render import to_text
-    from zhenggai.oversight import services as oversight
-
-    today = timezone.localdate()
-    for inspection, prefix, approve in zip(inspections, ("wl", "zj"), (True, False), strict=True):
-        problem = inspection.problems.filter(parent__isnull=False).first()
-        editor = users[f"{prefix}_editor"]
-        _finish(problem, users.get(f"{prefix}_owner") or editor, editor)
-        signoff = oversight.apply_signoff(
-            problem, actor=users[f"{prefix}_editor"], note="措施均已完成，佐证材料齐全。"
-        )
-        if approve:
-            oversight.approve_signoff(signoff, actor=users["xuncha"])
-    for inspection, days, level in (
-        (inspections[0], -3, "reminder"),
-        (inspections[1], 7, "notice"),
-    ):
-        oversight.issue_order(
-            actor=users["xuncha"],
-            unit=inspection.unit,
-            level=level,
-            problems=list(inspection.problems.filter(parent__isnull=False)[1:3]),
-            due=today + dt.timedelta(days=days),
-            today=today,
-            text="请针对所列问题加快整改进度，按期报送整改情况及佐证材料。",
-        )
-    text = to_text(notice_from_ledger(inspections[0], today=today))
-    notice = publish_notice(inspections[0], actor=users["wl_editor"], text=text)
-    add_comment(notice, actor=None, content="建议公开专项资金清理的具体金额。", name="市民")
+def login_hints(request) -> dict:
+    """Context processor: in demo mode the login page lists the demo logins."""
+    if not getattr(settings, "DEMO", False):
+        return {}
+    return {"demo_logins": logins(), "demo_password": PASSWORD}
 
 
 @transaction.atomic
 def load_demo() -> list[tuple[str, str]]:
     """Load the demo once; later calls change nothing. Returns the logins to print."""
-    logins = [(u, f"{name}（{role.label}）") for u, name, _unit, role, _c in USERS]
     if Unit.objects.filter(name="区委巡察办").exists():
-        return logins
-    _units()
-    users = _users()
+        return logins()
+    units = _units()
+    users = _users(units)
     today = timezone.localdate()
-    rounds = [
-        ("区文化和旅游局", "一届区委第三轮巡察", "区委第二巡察组", 80, "wl"),
-        ("区住房和城乡建设局", "一届区委第四轮巡察", "区委第一巡察组", 35, "zj"),
-    ]
-    inspections = []
-    for unit_name, round_name, group, days_ago, prefix in rounds:
-        feedback = today - dt.timedelta(days=days_ago)
-        inspection = services.create_inspection(
-            actor=users["xuncha"],
-            unit=Unit.objects.get(name=unit_name),
-            round=round_name,
-            group=group,
-            start=feedback - dt.timedelta(days=110),
-            end=feedback - dt.timedelta(days=50),
-            feedback_date=feedback,
+    inspections = [_ledger(ledger, units, users, today) for ledger in spec.LEDGERS]
+    _signoffs(inspections, users)
+    _orders(units, users, today)
+    _accountability(inspections[0], users, today)
+    _extensions(inspections[0], users, today)
+    _notices(inspections, users, today)
+    _documents(inspections, users, today)
+    _handovers(users)
+    _newcomer(users, units)
+    _evaluation(units, users)
+    return logins()
+
+
+def _units() -> dict[str, Unit]:
+    made: dict[str, Unit] = {}
+    for number, (name, full_name, parent, phone) in enumerate(UNITS):
+        made[name] = Unit.objects.create(
+            name=name,
+            full_name=full_name,
+            parent=made.get(parent) if parent else None,
+            phone=phone,
+            address=f"明川区青禾路{18 + 6 * number}号",
         )
-        owner = users.get(f"{prefix}_owner") or users[f"{prefix}_editor"]
-        _ledger(inspection, users[f"{prefix}_editor"], owner, today)
-        inspections.append(inspection)
-    _oversight(users, inspections)
-    return logins
+    return made
+
+
+def _users(units: dict[str, Unit]) -> dict[str, object]:
+    User = get_user_model()
+    # One hash for the one demo password: hashing it per user would cost seconds.
+    password = make_password(PASSWORD)
+    users = {}
+    for username, name, unit, role, covers, _hint in USERS:
+        user = User.objects.create(username=username, password=password, first_name=name)
+        Membership.objects.create(user=user, unit=units[unit], role=role, covers_subunits=covers)
+        users[username] = user
+    for username, name, unit, role in FORMER:
+        user = User.objects.create(username=username, password="!", first_name=name)
+        Membership.objects.create(user=user, unit=units[unit], role=role)
+        users[username] = user
+    for username, name, duty, _hint in ADMINS:
+        user = User.objects.create(username=username, password=password, first_name=name)
+        Profile.objects.create(user=user, duty=duty)
+        users[username] = user
+    return users
+
+
+def member(users, unit: str, role: str):
+    """The demo login holding `role` in `unit`."""
+    for username, _name, unit_name, user_role, _covers, _hint in USERS:
+        if unit_name == unit and user_role == role:
+            return users[username]
+    return None
+
+
+@dataclass
+class Cast:
+    """Who acts on one ledger, and its dates."""
+
+    editor: object
+    confirmer: object
+    owners: dict[str, object]
+    feedback: dt.date
+    today: dt.date
+
+    def day(self, share: float) -> dt.date:
+        """A day `share` of the way from the feedback to today."""
+        return self.feedback + dt.timedelta(days=int((self.today - self.feedback).days * share))
+
+
+def _ledger(ledger: spec.Ledger, units, users, today: dt.date) -> Inspection:
+    feedback = today - dt.timedelta(days=ledger.feedback)
+    inspection = services.create_inspection(
+        actor=users["xuncha"],
+        unit=units[ledger.unit],
+        round=ledger.round,
+        group=ledger.group,
+        mode=ledger.mode,
+        start=feedback - dt.timedelta(days=100),
+        end=feedback - dt.timedelta(days=45),
+        feedback_date=feedback,
+        confirm_by=ledger.confirm_by,
+    )
+    editor = member(users, ledger.unit, Role.EDITOR)
+    cast = Cast(
+        editor=editor,
+        confirmer=member(users, ledger.unit, ledger.confirm_by),
+        owners={name: users[username] for name, username in ledger.owners.items()},
+        feedback=feedback,
+        today=today,
+    )
+    for title, problems in ledger.categories:
+        category = services.add_problem(inspection, actor=editor, title=title)
+        for p in problems:
+            problem = services.add_problem(
+                inspection,
+                actor=editor,
+                parent=category,
+                title=p.title,
+                description=p.description,
+                withhold_reason=p.withhold,
+                withhold_approver=p.withhold_approver,
+            )
+            for m in p.measures:
+                _measure(problem, p, m, cast)
+    return inspection
+
+
+def _measure(problem: Problem, p: spec.P, m: spec.M, cast: Cast) -> None:
+    owner_user = cast.owners.get(m.owner)
+    measure = services.add_measure(
+        problem,
+        actor=cast.editor,
+        text=m.text,
+        leader=m.leader or p.leader,
+        department=m.department,
+        owner=m.owner,
+        owner_user=owner_user,
+        term=m.term,
+        due=cast.feedback + dt.timedelta(days=m.due) if m.due is not None else None,
+    )
+    if m.state == spec.PLANNED:
+        return
+    reporter = owner_user or cast.editor
+    if m.earlier:
+        services.report_progress(measure, actor=reporter, text=m.earlier, reported_on=cast.day(0.4))
+    day = cast.day(0.8)
+    facts = {
+        "unit": problem.inspection.unit.signature,
+        "measure": m.text,
+        "report": m.report,
+        "department": m.department,
+        "owner": m.owner,
+        "leader": m.leader or p.leader,
+        "day": cn_date(day),
+    }
+    services.report_progress(
+        measure,
+        actor=reporter,
+        text=m.report,
+        reported_on=day,
+        figures=m.figures,
+        files=[SimpleUploadedFile(name, evidence_file(name, facts)) for name in m.files],
+        references=[m.reference] if m.reference else [],
+    )
+    _settle(measure, m, reporter, cast)
+
+
+def _settle(measure: Measure, m: spec.M, reporter, cast: Cast) -> None:
+    """Completion requested, returned or confirmed; or turned into standing practice."""
+    if m.state == spec.STANDING:
+        services.update_measure(measure, actor=cast.editor, status=Measure.Status.ONGOING)
+        return
+    if m.state not in (spec.REQUESTED, spec.RETURNED, spec.DONE):
+        return
+    note = m.note or ("已按期完成，佐证材料已上传。" if m.files else "已完成，佐证材料为纸质档案。")
+    completion = services.request_completion(measure, actor=reporter, note=note)
+    if m.state == spec.DONE:
+        # Paper-only evidence is confirmed by one who inspected it.
+        services.confirm_completion(completion, actor=cast.confirmer, inspected=not m.files)
+    elif m.state == spec.RETURNED:
+        services.return_completion(completion, actor=cast.confirmer, reason=m.reason)
+
+
+def _problem(inspection: Inspection, title: str) -> Problem:
+    return Problem.objects.get(inspection=inspection, title=title)
+
+
+def _signoffs(inspections: list[Inspection], users) -> None:
+    from zhenggai.oversight import services as oversight
+
+    for inspection, ledger in zip(inspections, spec.LEDGERS, strict=True):
+        editor = member(users, ledger.unit, Role.EDITOR)
+        for _title, problems in ledger.categories:
+            for p in problems:
+                if not p.signoff:
+                    continue
+                problem = _problem(inspection, p.title)
+                signoff = oversight.apply_signoff(problem, actor=editor, note=p.signoff_note)
+                if p.signoff == "approved":
+                    oversight.approve_signoff(signoff, actor=users["xuncha"])
+                elif p.signoff == "returned":
+                    oversight.return_signoff(
+                        signoff, actor=users["xuncha"], reason=p.signoff_reason
+                    )
+
+
+def _orders(units, users, today: dt.date) -> None:
+    from zhenggai.oversight import services as oversight
+
+    for order in spec.ORDERS:
+        unit = units[order.unit]
+        issued = oversight.issue_order(
+            actor=users["xuncha"],
+            unit=unit,
+            level=order.level,
+            problems=Problem.objects.filter(inspection__unit=unit, title__in=order.problems),
+            due=today + dt.timedelta(days=order.due),
+            text=order.text,
+            today=today,
+        )
+        if order.reply:
+            editor = member(users, order.unit, Role.EDITOR)
+            oversight.reply_order(issued, actor=editor, text=order.reply)
+        # The demo's history: an order was issued two weeks before its deadline and
+        # answered before it, not on the day the demo was loaded.
+        due = timezone.make_aware(dt.datetime.combine(issued.due, dt.time(9, 30)))
+        type(issued).objects.filter(pk=issued.pk).update(
+            issued_at=min(timezone.now(), due - dt.timedelta(days=14)),
+            replied_at=due - dt.timedelta(days=2, hours=-6) if order.reply else None,
+        )
+
+
+def _accountability(bureau: Inspection, users, today: dt.date) -> None:
+    """The bureau's 问责 records: counted in the statement and the notice, names kept inside."""
+    from zhenggai.ledger.accountability import add_accountability
+    from zhenggai.ledger.models import AccountabilityKind
+
+    editor = member(users, bureau.unit.name, Role.EDITOR)
+    for title, name, post, unit, kind, days, decided_by, note in spec.ACCOUNTABILITY:
+        add_accountability(
+            _problem(bureau, title),
+            actor=editor,
+            name=name,
+            post=post,
+            person_unit=unit,
+            # Seeded by a migration; a test database flushed between tests has none.
+            kind=AccountabilityKind.objects.get_or_create(
+                name=kind, defaults={"phrase": spec.KIND_PHRASES.get(kind, "")}
+            )[0],
+            decided_on=today - dt.timedelta(days=days),
+            decided_by=decided_by,
+            note=note,
+        )
+
+
+def _extensions(bureau: Inspection, users, today: dt.date) -> None:
+    """The office confirms the bureau's ledger; three extension requests follow, one
+    approved, one refused and one awaiting the office."""
+    from zhenggai.ledger.extensions import confirm_ledger, decide_extension, request_extension
+
+    office, editor = users["xuncha"], member(users, bureau.unit.name, Role.EDITOR)
+    confirm_ledger(bureau, actor=office)
+    for title, days, reason, decision in spec.EXTENSIONS:
+        measure = (
+            _problem(bureau, title)
+            .measures.exclude(status=Measure.Status.DONE)
+            .filter(term=Measure.Term.DEADLINE, due__isnull=False)
+            .order_by("position")
+            .first()
+        )
+        new_due = measure.due + dt.timedelta(days=days)
+        extension = request_extension(measure, actor=editor, new_due=new_due, reason=reason)
+        if decision:
+            answer = (
+                "同意延期，请按新时限完成。"
+                if decision == "approved"
+                else "理由不充分，请按原时限完成。"
+            )
+            decide_extension(extension, actor=office, approve=decision == "approved", answer=answer)
+
+
+def _notices(inspections: list[Inspection], users, today: dt.date) -> None:
+    """The bureau's notice signed and published, answered comments and a second draft
+    awaiting the leader; the school's notice published with a parent's comment."""
+    from zhenggai.disclosure import services as disclosure
+    from zhenggai.disclosure.generate import notice_from_ledger
+    from zhenggai.notices.render import to_text
+
+    bureau, school = inspections[0], inspections[1]
+    editor, leader = users["wl_editor"], users["wl_leader"]
+    text = to_text(notice_from_ledger(bureau, today=today))
+    draft = disclosure.submit_draft(bureau, actor=editor, text=text)
+    disclosure.sign_draft(draft, actor=leader)
+    notice = disclosure.publish_draft(draft, actor=editor)
+    for name, content, reply, public in spec.COMMENTS:
+        comment = disclosure.add_comment(notice, actor=None, content=content, name=name)
+        if reply:
+            disclosure.reply_comment(comment, actor=editor, reply=reply, reply_public=public)
+            disclosure.set_comment_handled(comment, actor=editor, handled=True)
+    disclosure.submit_draft(
+        bureau, actor=editor, text=text, note="补充集中整改期结束后的整改进展。"
+    )
+    text = to_text(notice_from_ledger(school, today=today))
+    notice = disclosure.publish_notice(school, actor=users["xx_editor"], text=text)
+    name, content = spec.SCHOOL_COMMENT
+    disclosure.add_comment(notice, actor=None, content=content, name=name)
+
+
+def _documents(inspections: list[Inspection], users, today: dt.date) -> None:
+    """The bureau's 整改方案 and 整改情况报告 written from its ledger and frozen, the report
+    filed three days before its deadline; the school's report a draft, still owed (逾期):
+    the report clock shows both on the dashboard and in the to-do."""
+    from zhenggai.oversight import services as oversight
+    from zhenggai.oversight.models import Document
+
+    bureau, school = inspections[0], inspections[1]
+    editor = member(users, bureau.unit.name, Role.EDITOR)
+    for kind in (Document.Kind.PLAN, Document.Kind.REPORT):
+        document = oversight.draft_document(bureau, actor=editor, kind=kind)
+        document = oversight.freeze_document(document, actor=editor)
+    filed_on = min(bureau.rectify_until - dt.timedelta(days=3), today)
+    oversight.file_report(bureau, actor=editor, filed_on=filed_on, document=document)
+    school_editor = member(users, school.unit.name, Role.EDITOR)
+    oversight.draft_document(school, actor=school_editor, kind=Document.Kind.REPORT)
+
+
+def _handovers(users) -> None:
+    """The former official's open duties move to his successor; his account is closed."""
+    from zhenggai.accounts import org
+    from zhenggai.ledger.handover import hand_over
+
+    for former, successor, actor, reason in spec.HANDOVERS:
+        hand_over(users[former], users[successor], actor=users[actor], reason=reason)
+        org.set_user_active(users[former], False, actor=users["xt_admin"])
+
+
+def _newcomer(users, units) -> None:
+    """A successor's new colleague: an account made by the system administrator and a role
+    granted by the security administrator, not yet logged in (their to-do and the
+    audit administrator's list show it)."""
+    from zhenggai.accounts import org
+
+    username, name, post, unit, role = spec.NEWCOMER
+    user, _password = org.add_user(actor=users["xt_admin"], username=username, name=name, post=post)
+    org.add_membership(actor=users["aq_admin"], user=user, unit=units[unit], role=role)
+
+
+def _evaluation(units, users) -> None:
+    """The office's 成效评估 of the third round under way: two units scored, by indicator."""
+    from decimal import Decimal
+
+    from zhenggai.oversight.evaluation import create_evaluation, score_unit
+    from zhenggai.oversight.models import EvaluationIndicator
+
+    office = users["xuncha"]
+    evaluation = create_evaluation(actor=office, round=spec.EVALUATION_ROUND)
+    scored = list(evaluation.indicators.filter(source=EvaluationIndicator.Source.SCORED))
+    for unit, values in spec.EVALUATION_SCORES:
+        scores = {i.pk: (Decimal(v), note) for i, (v, note) in zip(scored, values, strict=False)}
+        score_unit(evaluation, units[unit], actor=office, scores=scores)

@@ -1,8 +1,13 @@
 """Shared form helpers: normalise what people type before anything validates it."""
 
+import datetime as dt
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from zhenggai.notices.render import cn_date
 
 # Full-width ASCII letters and digits become half-width; Chinese punctuation stays.
 _WIDTH = {
@@ -17,8 +22,41 @@ def clean_text(value: str) -> str:
     return "\n".join(line.strip() for line in value.strip().split("\n"))
 
 
+# Every date a person types lies in this window: inspections, deadlines and reports of
+# this system's time. A year such as 0001 or 9999 is a slip (and 9999-12-31 plus the
+# two months of 集中整改 is no date at all).
+EARLIEST_DATE = dt.date(1990, 1, 1)
+YEARS_AHEAD = 10
+
+
+def latest_date() -> dt.date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + YEARS_AHEAD, day=28)
+
+
+def check_plausible_date(value: dt.date) -> None:
+    """Refuse a date outside the window, naming it and the window."""
+    latest = latest_date()
+    if not EARLIEST_DATE <= value <= latest:
+        raise ValidationError(
+            f"日期 {cn_date(value)} 不在合理范围内"
+            f"（{cn_date(EARLIEST_DATE)}至{cn_date(latest)}），请核对。",
+            code="implausible_date",
+        )
+
+
 class CleanTextMixin:
-    """Trims and width-normalises every text field after the field validation."""
+    """Trims and width-normalises every text field after the field validation; every
+    date field refuses dates outside the plausible window."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.validators = [*field.validators, check_plausible_date]
 
     def clean(self):
         data = super().clean()

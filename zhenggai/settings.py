@@ -1,10 +1,16 @@
 """Settings: one file that runs on a fresh checkout with SQLite, configured by environment."""
 
+import atexit
+import ipaddress
 import os
 import secrets
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -32,6 +38,27 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     return [part.strip() for part in value.split(",") if part.strip()] if value else default
+
+
+def env_networks(name: str) -> list:
+    """Comma-separated IP addresses or networks (10.0.0.0/8)."""
+    networks = []
+    for part in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {part!r} is not an IP address or network"
+            ) from None
+    return networks
+
+
+def env_choice(name: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or choices[0]
+    matches = [choice for choice in choices if choice.lower() == value.lower()]
+    if not matches:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return matches[0]
 
 
 def read_secret_key(data: Path) -> str:
@@ -69,11 +96,35 @@ def database_from_url(url: str) -> dict:
     }
 
 
-DATA_DIR = Path(os.environ.get("ZHENGGAI_DATA", "zhenggai-data")).resolve()
+def data_dir() -> Path:
+    """ZHENGGAI_DATA, else ./zhenggai-data; a test run without it gets a temporary folder.
+
+    Settings load before any conftest, so the test run is recognised here: running the
+    suite must never write into the folder (the repository) it was started from. The
+    folder is exported so that commands the tests start use it too.
+    """
+    if os.environ.get("ZHENGGAI_DATA"):
+        return Path(os.environ["ZHENGGAI_DATA"]).resolve()
+    if "pytest" in sys.modules:
+        path = Path(tempfile.mkdtemp(prefix="zhenggai-test-"))
+        os.environ["ZHENGGAI_DATA"] = str(path)
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        return path
+    return Path("zhenggai-data").resolve()
+
+
+DATA_DIR = data_dir()
 DEBUG = env_bool("ZHENGGAI_DEBUG", False)
+# `zhenggai demo` sets it: the login page lists the demo logins (zhenggai/demo.py).
+DEMO = env_bool("ZHENGGAI_DEMO", False)
 SECRET_KEY = read_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ZHENGGAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("ZHENGGAI_CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front of the application, and the header in which they name
+# the client: the log-in throttle and the comment limit count by that address
+# (zhenggai.middleware.client_address), and `zhenggai serve` tells waitress.
+TRUSTED_PROXIES = env_networks("ZHENGGAI_TRUSTED_PROXIES")
+PROXY_HEADER = env_choice("ZHENGGAI_PROXY_HEADER", ("X-Forwarded-For", "X-Real-IP"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,18 +138,25 @@ INSTALLED_APPS = [
     "zhenggai.ledger",
     "zhenggai.oversight",
     "zhenggai.disclosure",
+    "zhenggai.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhenggai.middleware.security_headers",
+    # A NUL in a query string is refused before any view hands it to PostgreSQL.
+    "zhenggai.middleware.refuse_nul",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: everything users read is Chinese, whatever the browser asks.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A browser that logged in as an account is known to its throttle next time.
+    "zhenggai.accounts.throttle.device_cookie",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle time-out and the password a user must set first (after auth and messages).
+    "zhenggai.accounts.policy.SessionPolicy",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -116,6 +174,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhenggai.oversight.context.oversight_nav",
+                "zhenggai.accounts.context.org_nav",
+                "zhenggai.demo.login_hints",
             ],
         },
     },
@@ -148,11 +208,36 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every log-in (the site's, the admin's, any authenticate()) passes the throttle.
+AUTHENTICATION_BACKENDS = ["zhenggai.accounts.throttle.ThrottledBackend"]
+
+# Password and session policy (等保 2.0 level 3); zhenggai/accounts/passwords.py, policy.py.
+PASSWORD_MIN_LENGTH = env_int("ZHENGGAI_PASSWORD_MIN_LENGTH", 8)
+PASSWORD_CLASSES = env_int("ZHENGGAI_PASSWORD_CLASSES", 3)
+PASSWORD_HISTORY = env_int("ZHENGGAI_PASSWORD_HISTORY", 5)
+PASSWORD_MAX_AGE_DAYS = env_int("ZHENGGAI_PASSWORD_MAX_AGE_DAYS", 0)  # 0: never expires
+SESSION_IDLE_MINUTES = env_int("ZHENGGAI_SESSION_IDLE_MINUTES", 30)
+if PASSWORD_MIN_LENGTH < 8 or not 1 <= PASSWORD_CLASSES <= 4 or SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "ZHENGGAI_PASSWORD_MIN_LENGTH must be at least 8, ZHENGGAI_PASSWORD_CLASSES 1 to 4, "
+        "ZHENGGAI_SESSION_IDLE_MINUTES at least 1"
+    )
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhenggai.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "zhenggai.accounts.passwords.HistoryValidator"},
+]
+# Django's own, then the fast hasher of machine-made one-time passwords (never preferred).
+PASSWORD_HASHERS = [
+    *global_settings.PASSWORD_HASHERS,
+    "zhenggai.accounts.passwords.OneTimePasswordHasher",
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -168,15 +253,36 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Files every site serves at its root: /favicon.ico.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = DATA_DIR / "evidence"
+# The audit chain's keys and anchors live outside the database (zhenggai/audit/keys.py,
+# anchors.py); keep the anchor file where the database's writers cannot change it.
+AUDIT_KEY = os.environ.get("ZHENGGAI_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(os.environ.get("ZHENGGAI_AUDIT_KEY_FILE") or DATA_DIR / "audit_key")
+AUDIT_ANCHOR_FILE = Path(os.environ.get("ZHENGGAI_AUDIT_ANCHOR_FILE") or DATA_DIR / "audit_anchors")
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "ledger:home"
+LOGIN_REDIRECT_URL = "todo:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Evidence uploads: the limit is checked before a file is stored.
 EVIDENCE_MAX_BYTES = env_int("ZHENGGAI_EVIDENCE_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Imported files (notices, ledger workbooks) are untrusted: sizes are checked before
+# anything is unpacked, and the page reads them in a child process bounded in memory
+# and time (zhenggai/ledger/sandbox.py). Sized to real documents: a notice is under
+# 100,000 characters, a round's workbook under 50,000 rows of about 15 columns; the
+# limits leave ten times that, and the README says why.
+IMPORT_MAX_BYTES = env_int("ZHENGGAI_IMPORT_MAX_MB", 20) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("ZHENGGAI_IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_COLUMNS = env_int("ZHENGGAI_IMPORT_MAX_COLUMNS", 100)
+NOTICE_MAX_CHARS = env_int("ZHENGGAI_NOTICE_MAX_CHARS", 1_000_000)
+IMPORT_MEMORY_MB = env_int("ZHENGGAI_IMPORT_MEMORY_MB", 1024)
+IMPORT_SECONDS = env_int("ZHENGGAI_IMPORT_SECONDS", 60)
+IMPORT_PARALLEL = env_int("ZHENGGAI_IMPORT_PARALLEL", 2)
+# Uploads waiting between preview and commit in $ZHENGGAI_DATA/imports.
+IMPORT_QUOTA_BYTES = env_int("ZHENGGAI_IMPORT_QUOTA_MB", 100) * 1024 * 1024
+IMPORT_KEEP_HOURS = env_int("ZHENGGAI_IMPORT_KEEP_HOURS", 8)
 
 SITE_URL = os.environ.get("ZHENGGAI_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_HOST = os.environ.get("ZHENGGAI_EMAIL_HOST", "localhost")
@@ -185,6 +291,8 @@ EMAIL_HOST_USER = os.environ.get("ZHENGGAI_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ZHENGGAI_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ZHENGGAI_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("ZHENGGAI_EMAIL_FROM", "zhenggai@localhost")
+# One-time passwords go by mail (to users with an address) once a mail server is named.
+PASSWORD_BY_MAIL = bool(os.environ.get("ZHENGGAI_EMAIL_HOST"))
 if DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

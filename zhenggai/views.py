@@ -1,10 +1,24 @@
-"""Error pages in Chinese, with the site's own layout; downloads with Chinese names."""
+"""Error pages in Chinese with the site's own layout, downloads with Chinese names, and
+ids read strictly from query strings."""
 
 import re
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+
+# An id in a query string: ASCII digits only (str.isdigit takes ² and ٣, which int()
+# refuses) and short enough for a 64-bit database integer.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def query_id(params, name: str) -> int | None:
+    """The id `name` of a query string, or None when it is absent or not a plain id.
+
+    Of a repeated parameter (?unit=1&unit=2) the last counts, as QueryDict.get says.
+    """
+    value = params.get(name, "")
+    return int(value) if isinstance(value, str) and _ID.fullmatch(value) else None
 
 
 def download_name(filename: str) -> str:
@@ -17,6 +31,10 @@ def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, download_name(filename))
     return response
+
+
+def bad_request(request, message: str = "请求有误，请检查后重试。"):
+    return render(request, "error.html", {"code": 400, "message": message}, status=400)
 
 
 def not_found(request, exception=None):

@@ -13,7 +13,7 @@ from zhenggai.audit.models import Event
 
 pytestmark = pytest.mark.django_db
 
-NEW = "换一个新密码-2027"
+NEW = "Huan-xin-2027"
 
 
 def attempt(client, username, password):

@@ -1,29 +1,13 @@
 """`zhenggai audit verify`: the audit chain, then every evidence file."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhenggai.audit.models import Event
 from zhenggai.cli import main
-from zhenggai.ledger import services
-from zhenggai.ledger.models import Evidence, Measure
 
 
 def verify() -> int:
     return main(["audit", "verify"])
-
-
-@pytest.fixture
-def reported(ledger_a, cast):
-    measure = Measure.objects.filter(problem__inspection=ledger_a).first()
-    services.report_progress(
-        measure,
-        actor=cast["owen"],
-        text="进展",
-        reported_on=ledger_a.feedback_date,
-        files=[SimpleUploadedFile("纪要.pdf", b"%PDF-1")],
-    )
-    return Evidence.objects.get()
 
 
 @pytest.mark.django_db

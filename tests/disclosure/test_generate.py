@@ -163,5 +163,6 @@ def test_it_reads_the_ledger_in_a_fixed_number_of_queries(units, size, django_as
     for measure in Measure.objects.filter(problem__inspection=ledger)[:5]:
         report(measure, "已推进", ("召开会议", 2, "次"))
     ledger = Inspection.objects.select_related("unit").get(pk=ledger.pk)
-    with django_assert_num_queries(6):
+    # Six reads of the ledger, and one for the persons held accountable (问责).
+    with django_assert_num_queries(7):
         notice_from_ledger(ledger, today=TODAY)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tests.conftest import EDIT_A
 from zhenggai.disclosure.models import Comment, NoticeDraft, PublishedNotice
+from zhenggai.disclosure.satisfaction import vote
 from zhenggai.disclosure.services import add_comment, publish_notice
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,8 @@ def test_editors_and_signing_leaders_see_the_draft(login, ledger_a, user, status
     assert login(user).get(url).status_code == status
 
 
-@pytest.mark.parametrize("user,status", EDIT_A.items())
+# Those who write or sign the notice download it; the office previews any unit's.
+@pytest.mark.parametrize("user,status", {**EDIT_A, "lena": 200, "olivia": 200}.items())
 @pytest.mark.parametrize(
     "name,args",
     [
@@ -76,7 +78,7 @@ def test_editors_and_signing_leaders_see_the_draft(login, ledger_a, user, status
         ("disclosure:notice-export", ["docx"]),
     ],
 )
-def test_only_editors_draft_and_download(login, ledger_a, user, status, name, args):
+def test_writers_signers_and_the_office_download(login, ledger_a, user, status, name, args):
     url = reverse(name, args=[ledger_a.pk, *args])
     assert login(user).get(url).status_code == status
 
@@ -202,12 +204,14 @@ def test_the_notice_page_costs_a_fixed_number_of_queries(
     login, notice_a, django_assert_num_queries
 ):
     client = login(None)
-    with django_assert_num_queries(3):
+    # The notice, its public replies, the version replacing it, the satisfaction tally.
+    with django_assert_num_queries(4):
         client.get(notice_a.get_absolute_url())
     for n in range(4):
         comment = add_comment(notice_a, actor=None, content=f"意见{n}")
         Comment.objects.filter(pk=comment.pk).update(reply=f"答复{n}", reply_public=True)
-    with django_assert_num_queries(3):
+        vote(notice_a, actor=None, choice=["satisfied", "fairly"][n % 2], address=None)
+    with django_assert_num_queries(4):
         page = client.get(notice_a.get_absolute_url()).content.decode()
     assert "答复3" in page
 
@@ -218,11 +222,12 @@ def test_the_comment_pages_cost_a_fixed_number_of_queries(
     client = login("alice")
     url = reverse("disclosure:notice-comments", args=[comment_a.notice_id])
     client.get(url)
-    with django_assert_num_queries(6):
+    # The page's own, and one for the navigation bar's counts of 待办 and messages.
+    with django_assert_num_queries(7):
         client.get(url)
     for n in range(5):
         add_comment(comment_a.notice, actor=None, content=f"意见{n}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)
 
 

@@ -1,6 +1,7 @@
 """`zhenggai backup` and `zhenggai restore`, run as commands against a live database."""
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -85,6 +86,9 @@ def test_it_backs_up_while_writes_go_on_and_restores(tmp_path, engine):
     assert writer.wait(timeout=60) == 0
     names = zipfile.ZipFile(tmp_path / "b.zip").namelist()
     assert "manifest.json" in names and any(n.startswith("evidence/") for n in names)
+    # The audit key is kept apart from backups: it goes back in place by hand.
+    (tmp_path / "target").mkdir()
+    shutil.copy(tmp_path / "source" / "audit_key", tmp_path / "target" / "audit_key")
     restored = zhenggai(target, "restore", str(tmp_path / "b.zip"))
     assert "已恢复" in restored.stdout
     verify = zhenggai(target, "audit", "verify")

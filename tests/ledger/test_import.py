@@ -272,7 +272,8 @@ def test_cli_refuses_with_exit_2_and_writes_nothing(db, tmp_path, capsys, rows, 
     [
         ("missing.xlsx", None, "找不到文件"),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "另存为 .xlsx"),
-        ("notice.pdf", b"%PDF-1.4", "不支持的文件类型"),
+        ("notice.pdf", b"%PDF-1.4", "PDF 文件已损坏"),
+        ("notice.ofd", b"%PDF-1.4", "不支持的文件类型"),
     ],
 )
 def test_cli_refuses_unreadable_files(db, tmp_path, capsys, name, data, words):
@@ -314,10 +315,10 @@ def test_it_refuses_uploads_from_readers(login, cast, settings, user):
 
 def test_it_refuses_on_the_page_what_no_reader_takes(login, cast):
     file = io.BytesIO(b"%PDF-1.4")
-    file.name = "notice.pdf"
+    file.name = "notice.ofd"
     response = login("alice").post(reverse("ledger:import"), {"file": file})
     assert response.status_code == 200
-    assert response.context["form"].errors["file"] == [unsupported("notice.pdf")]
+    assert response.context["form"].errors["file"] == [unsupported("notice.ofd")]
 
 
 def upload(client, data: bytes, name="台账.xlsx"):
@@ -408,7 +409,7 @@ def test_it_links_the_download_and_the_import(login, ledger_a):
     client = login("alice")
     page = client.get(reverse("ledger:inspection-detail", args=[ledger_a.pk])).content.decode()
     assert reverse("ledger:inspection-xlsx", args=[ledger_a.pk]) in page
-    assert reverse("ledger:import") in client.get("/").content.decode()
+    assert reverse("ledger:import") in client.get(reverse("ledger:home")).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_a_voided_inspection_leaves_every_count_list_and_reminder(login, ledger_
     assert Measure.all_objects.filter(problem__inspection=ledger_a).count() == 8
     assert all(m.problem.inspection_id == kept.pk for d in build_digests(AFTER) for m in d.measures)
     client = login("alice")
-    home = client.get("/").content.decode()
+    home = client.get(reverse("ledger:home")).content.decode()
     assert "甲单位" not in home and "乙单位" not in home  # alice reads only A
     assert client.get(reverse("ledger:inspection-detail", args=[ledger_a.pk])).status_code == 404
     voided = client.get(reverse("ledger:voided-list")).content.decode()

@@ -464,8 +464,8 @@ def test_it_refuses_bad_files_with_a_chinese_message(case):
     assert "“台账.xlsx”" in str(refusal.value)  # the message names the file
 
 
-def test_it_refuses_oversized_files_before_unpacking(monkeypatch):
-    monkeypatch.setattr(workbook_read, "MAX_FILE", 1000)
+def test_it_refuses_oversized_files_before_unpacking(settings):
+    settings.IMPORT_MAX_BYTES = 1000
     with pytest.raises(WorkbookError, match="超过"):
         read_workbook(sheet_bytes([HEAD, ["类", "问", "措", "2022年6月"]]), "台账.xlsx")
 

@@ -13,6 +13,12 @@ from zhenggai.notices.tree import KINDS, Notice
 
 KEYS = {"kind", "title", "issuer", "date", "inspection", "sections"}
 KEYS |= {"next_steps", "contact", "figures", "warnings"}
+# Printed only when there is something to print: a feedback document's suggestions, a
+# problem's findings, a table measure's duties.
+OPTIONAL_KEYS = {"suggestions"}
+PROBLEM_KEYS = {"label", "title", "measures"}
+MEASURE_KEYS = {"label", "text", "figures"}
+DUTY_KEYS = {"leader", "department", "owner", "due"}
 INSPECTION_KEYS = {"round", "group", "start", "end", "feedback_date"}
 FIGURE_KEYS = {"value", "unit", "text", "start", "end", "approx"}
 # parse() turns an exception into this warning; a fuzz test must not accept it.
@@ -33,7 +39,8 @@ def parsed(text: str) -> Notice:
 def check_json(data: dict) -> None:
     """Plain JSON (finite numbers only) with the documented keys and value types."""
     assert json.loads(json.dumps(data, allow_nan=False)) == data
-    assert set(data) == KEYS and set(data["inspection"]) == INSPECTION_KEYS
+    assert KEYS <= set(data) <= KEYS | OPTIONAL_KEYS
+    assert set(data["inspection"]) == INSPECTION_KEYS
     assert {"phone", "address", "email"} <= set(data["contact"])
     assert data["kind"] in KINDS and isinstance(data["title"], str)
     for day in [data["date"], *(data["inspection"][k] for k in ("start", "end", "feedback_date"))]:
@@ -41,8 +48,13 @@ def check_json(data: dict) -> None:
     assert all(isinstance(w, str) and w.strip() for w in data["warnings"])
     for section in data["sections"]:
         assert set(section) == {"label", "title", "problems", "measures"}
+        measures = list(section["measures"])
         for problem in section["problems"]:
-            assert set(problem) == {"label", "title", "measures"}
+            assert PROBLEM_KEYS <= set(problem) <= PROBLEM_KEYS | {"description"}
+            measures += problem["measures"]
+        for measure in measures:
+            assert MEASURE_KEYS <= set(measure) <= MEASURE_KEYS | DUTY_KEYS
+            assert all(isinstance(measure[key], str) for key in DUTY_KEYS & set(measure))
     assert all(set(f) == FIGURE_KEYS for f in data["figures"])
 
 

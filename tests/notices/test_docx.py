@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 
 from tests.notices.test_render import make_notice
-from zhenggai.notices.docx import official_docx, to_docx
+from zhenggai.notices.docx import letterhead_size, official_docx, to_docx
 from zhenggai.notices.render import Paragraph
 from zhenggai.notices.tree import Measure, Problem, Section
 
@@ -199,3 +199,51 @@ def test_it_holds_22_lines_of_28_characters_on_a_full_page(tmp_path):
     # A full line holds 28 characters: 27 full-width plus 2 half-width digits in "3次".
     widths = [sum(0.5 if ord(c) < 0x2000 else 1 for c in line) for line in lines[:-1]]
     assert max(widths) == 28
+
+
+def letterhead_runs(header: str) -> tuple[list[etree._Element], etree._Element]:
+    data = official_docx([Paragraph("title", "关于督促整改的通知")], letterhead=header)
+    head = paragraph(parts(data)["word/document.xml"], header)
+    return head.findall("w:r/w:rPr/w:sz", NS), head.find("w:pPr/w:spacing", NS)
+
+
+LONG_HEADER = "中共临平区某某街道工作委员会 临平区某某街道办事处"
+
+
+@pytest.mark.parametrize(
+    "header,size",
+    [
+        ("中共测试区甲单位党组", 72),  # 10 characters fit at 小初, 36 pt
+        ("中共临川区委巡察工作领导小组办公室", 52),  # 17 at 26 pt (一号)
+        ("中共临川区委巡察工作领导小组办公室文件", 46),  # 19 at 23 pt
+        ("中共ABC县委巡察工作领导小组办公室", 52),  # Latin counts half: 16.5 wide
+        (LONG_HEADER, 44),  # too long even at 二号: kept at 二号, wraps, nothing cut
+    ],
+)
+def test_it_shrinks_a_long_letterhead_to_stay_on_one_line(header, size):
+    sizes, spacing = letterhead_runs(header)
+    assert [s.get(w("val")) for s in sizes] == [str(size)]
+    assert spacing.get(w("line")) == str(size * 15)  # the exact line height follows
+    assert letterhead_size(header) == size
+
+
+def test_a_letterhead_that_does_not_fit_is_written_whole():
+    data = official_docx([Paragraph("title", "关于督促整改的通知")], letterhead=LONG_HEADER)
+    texts = ["".join(p.itertext()) for p in parts(data)["word/document.xml"].iter(w("p"))]
+    assert texts[0] == LONG_HEADER
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) not installed")
+def test_a_long_letterhead_stays_on_one_line_in_libreoffice(tmp_path):
+    pdfium = pytest.importorskip("pypdfium2")
+    header = "中共临川区委巡察工作领导小组办公室文件"  # two lines at 小初
+    data = official_docx([Paragraph("title", "关于督促整改的通知")], letterhead=header)
+    (tmp_path / "h.docx").write_bytes(data)
+    convert = ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile"]
+    convert += ["--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "h.docx")]
+    subprocess.run(convert, check=True, capture_output=True, timeout=180)
+    pdf = pdfium.PdfDocument(str(tmp_path / "h.pdf"))
+    text = pdf[0].get_textpage().get_text_range()
+    pdf.close()
+    lines = [line.replace(" ", "") for line in text.splitlines() if line.strip()]
+    assert lines[:2] == [header, "关于督促整改的通知"]

@@ -100,7 +100,8 @@ def _zip_without_document() -> bytes:
         (b"\x00\x01\x02PK\x03\x04" * 50, "binary.txt", "二进制"),
         (b"not a zip at all", "broken.docx", "损坏"),
         (_zip_without_document(), "other.docx", "Word"),
-        (b"%PDF-1.7", "scan.pdf", "不支持"),
+        (b"%PDF-1.7", "broken.pdf", "损坏"),
+        (b"%PDF-1.7", "scan.ofd", "不支持"),
         (b"text", "noextension", "不支持"),
     ],
 )

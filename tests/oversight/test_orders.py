@@ -15,6 +15,8 @@ from zhenggai.oversight import services
 from zhenggai.oversight.models import SupervisionOrder
 
 pytestmark = pytest.mark.django_db
+# A due date the form takes: after today, within the plausible window of dates.
+SOON = (dt.date.today() + dt.timedelta(days=60)).isoformat()
 
 
 def issue(cast, units, unit="A", today=dt.date(2026, 5, 1), **extra):
@@ -76,7 +78,7 @@ def test_it_issues_an_order_through_the_form(login, ledger_a, units):
             "unit": units["A"].pk,
             "level": "warning",
             "problems": [problem.pk],
-            "due": "2099-01-01",
+            "due": SOON,
             "text": "限期十日内完成。",
         },
     )
@@ -101,7 +103,7 @@ def test_it_refuses_a_bad_order_and_changes_nothing(
         "unit": units["A"].pk,
         "level": "notice",
         "problems": [specific(ledger_a).pk],
-        "due": "2099-01-01",
+        "due": SOON,
         "text": "请整改。",
     }
     data[field] = [specific(ledger_b).pk] if value == "other-unit" else value

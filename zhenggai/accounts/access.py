@@ -5,19 +5,27 @@ act below names the roles that grant it and whether the inspection office may do
 every unit. Views, services, form choices, exports, reminders and dashboards ask here:
 `Access.may(act, unit)` for one unit, `Access.q(act)` and the querysets'
 `for_user(user, act)` for many. Nothing else matches unit paths against memberships.
+
+Three administrator duties (三员, 等保 2.0) stand beside the roles: the system
+administrator keeps units and accounts, the security administrator roles, memberships
+and unlocks, the audit administrator reads the audit log. A duty grants only its own
+acts, on every unit, and never the ledger: an account with a duty holds no membership.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from .models import Membership, Unit
+from .models import Membership, Profile, Unit
 
 Role = Membership.Role
+Duty = Profile.Duty
+SYSADMIN, SECADMIN, AUDITOR = Duty.SYSADMIN.value, Duty.SECADMIN.value, Duty.AUDITOR.value
 
 READ = "read"  # see a unit's ledger, notices and orders
 EDIT = "edit"  # keep a unit's ledger: problems, measures, notices, sign-off applications
@@ -27,17 +35,44 @@ ANSWER = "answer"  # answer the public's comments and the office's orders
 COMMENTS = "comments"  # read the public's comments
 LEAD = "lead"  # the leaders' and the office's dashboard and statistics
 OFFICE = "office"  # the office's own acts: orders, sign-off review, rounds, indicators
+DIRECTORY = "directory"  # read the unit tree, people, their roles; export the 通讯录
+ORGANISE = "organise"  # add, rename, move, disable units; add, edit, deactivate accounts
+AUTHORISE = "authorise"  # grant and withdraw memberships (roles); see the password policy
+IMPORT_DIRECTORY = "import_directory"  # the 通讯录: each administrator applies their part
+RESET = "reset"  # give another user a one-time password
+UNLOCK = "unlock"  # unlock an account the log-in throttle locked
+AUDIT = "audit"  # read the audit log
 
-# act -> (roles that grant it on a unit, whether the office may do it on every unit)
-ACTS: dict[str, tuple[frozenset[str], bool]] = {
-    READ: (frozenset(Role), True),
-    EDIT: (frozenset({Role.EDITOR}), False),
-    REGISTER: (frozenset({Role.EDITOR}), True),
-    REPORT: (frozenset({Role.EDITOR, Role.OWNER}), False),
-    ANSWER: (frozenset({Role.EDITOR, Role.LEADER}), False),
-    COMMENTS: (frozenset({Role.EDITOR, Role.LEADER}), True),
-    LEAD: (frozenset({Role.LEADER}), True),
-    OFFICE: (frozenset(), True),
+NO_ROLE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Who may do an act: roles on the unit, the office on every unit, duties anywhere."""
+
+    roles: frozenset[str]
+    office: bool
+    duties: frozenset[str] = frozenset()
+    # New work: a disabled unit keeps its ledger and history but takes none.
+    active_only: bool = False
+
+
+ACTS: dict[str, Grant] = {
+    READ: Grant(frozenset(Role), True),
+    EDIT: Grant(frozenset({Role.EDITOR}), False),
+    REGISTER: Grant(frozenset({Role.EDITOR}), True, active_only=True),
+    REPORT: Grant(frozenset({Role.EDITOR, Role.OWNER}), False),
+    ANSWER: Grant(frozenset({Role.EDITOR, Role.LEADER}), False),
+    COMMENTS: Grant(frozenset({Role.EDITOR, Role.LEADER}), True),
+    LEAD: Grant(frozenset({Role.LEADER}), True),
+    OFFICE: Grant(NO_ROLE, True),
+    DIRECTORY: Grant(NO_ROLE, True, frozenset({SYSADMIN, SECADMIN})),
+    ORGANISE: Grant(NO_ROLE, False, frozenset({SYSADMIN})),
+    AUTHORISE: Grant(NO_ROLE, False, frozenset({SECADMIN})),
+    IMPORT_DIRECTORY: Grant(NO_ROLE, False, frozenset({SYSADMIN, SECADMIN})),
+    RESET: Grant(NO_ROLE, True, frozenset({SECADMIN})),
+    UNLOCK: Grant(NO_ROLE, True, frozenset({SECADMIN})),
+    AUDIT: Grant(NO_ROLE, True, frozenset({AUDITOR})),
 }
 
 
@@ -65,18 +100,24 @@ def subtree_q(root: Unit, prefix: str = "") -> Q:
 
 @dataclass
 class Access:
-    """The roles one user holds, resolved once per request."""
+    """The roles and the duty one user holds, resolved once per request."""
 
     office: bool = False
     # (unit path, role, covers sub-units) for each membership.
     grants: list[tuple[str, str, bool]] = field(default_factory=list)
+    duty: str = ""
 
     def roles_in(self, unit: Unit) -> set[str]:
         return {role for path, role, subs in self.grants if covers(path, subs, unit.path)}
 
+    def _everywhere(self, grant: Grant) -> bool:
+        return (grant.office and self.office) or self.duty in grant.duties
+
     def may(self, act: str, unit: Unit) -> bool:
-        roles, office_all = ACTS[act]
-        return (office_all and self.office) or bool(self.roles_in(unit) & roles)
+        grant = ACTS[act]
+        if grant.active_only and not unit.active:
+            return False
+        return self._everywhere(grant) or bool(self.roles_in(unit) & grant.roles)
 
     def can_read(self, unit: Unit) -> bool:
         return self.may(READ, unit)
@@ -86,19 +127,20 @@ class Access:
 
     def anywhere(self, act: str) -> bool:
         """Whether the user may do `act` on at least one unit."""
-        roles, office_all = ACTS[act]
-        return (office_all and self.office) or any(r in roles for _p, r, _s in self.grants)
+        grant = ACTS[act]
+        return self._everywhere(grant) or any(r in grant.roles for _p, r, _s in self.grants)
 
     def q(self, act: str = READ, prefix: str = "") -> Q:
         """A filter on `<prefix>path` matching every unit where the user may do `act`."""
-        roles, office_all = ACTS[act]
-        if office_all and self.office:
-            return Q()
+        grant = ACTS[act]
+        active = Q(**{f"{prefix}active": True}) if grant.active_only else Q()
+        if self._everywhere(grant):
+            return active
         q = Q(pk__in=[])
         for path, role, subs in self.grants:
-            if role in roles:
+            if role in grant.roles:
                 q |= covers_q(path, subs, prefix)
-        return q
+        return q & active
 
 
 def access_for(user) -> Access:
@@ -107,11 +149,32 @@ def access_for(user) -> Access:
     cached = getattr(user, "_zhenggai_access", None)
     if cached is not None:
         return cached
-    rows = Membership.objects.filter(user=user).values_list("unit__path", "role", "covers_subunits")
-    grants = list(rows)
-    access = Access(office=any(role == Role.OFFICE for _p, role, _c in grants), grants=grants)
+    # One query for the duty and every membership: a user row per membership (or one
+    # row of None when there is none), the duty joined in.
+    rows = list(
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            "profile__duty",
+            "memberships__unit__path",
+            "memberships__role",
+            "memberships__covers_subunits",
+        )
+    )
+    duty = (rows[0][0] if rows else "") or ""
+    grants = [(path, role, subs) for _d, path, role, subs in rows if role is not None]
+    access = Access(
+        office=any(role == Role.OFFICE for _p, role, _c in grants), grants=grants, duty=duty
+    )
     user._zhenggai_access = access
     return access
+
+
+def has_duty(user, duty: str) -> bool:
+    """Whether the user holds the administrator duty "sysadmin", "secadmin" or "auditor"."""
+    if duty not in Duty.values:
+        raise ValueError(f"unknown duty {duty!r}")
+    return user.is_authenticated and access_for(user).duty == duty
 
 
 def require(request, act: str, unit: Unit | None = None) -> None:

@@ -1,6 +1,15 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 
 from .models import Membership, Unit
+from .throttle import ThrottleMessage
+
+
+class ThrottledAdminLoginForm(ThrottleMessage, AdminAuthenticationForm):
+    """The admin's log-in passes the same throttle (the backend); this says how long to wait."""
+
+
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,50 +1,18 @@
-import datetime as dt
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.db.models import Q
-from django.utils import timezone
 
-from .models import LoginFailure
-
-MAX_FAILURES = 5
-WINDOW = dt.timedelta(minutes=15)
+from .passwords import rules_text
+from .throttle import ThrottleMessage
 
 
-def client_address(request) -> str | None:
-    # Behind the unit's reverse proxy REMOTE_ADDR is the proxy; deployments that need
-    # the real address set it in the proxy (X-Real-IP → REMOTE_ADDR), not here.
-    return request.META.get("REMOTE_ADDR") or None
-
-
-class ThrottledLoginForm(AuthenticationForm):
-    """Log-in that locks a user name or an address out after repeated failures."""
+class ThrottledLoginForm(ThrottleMessage, AuthenticationForm):
+    """The site's log-in; the throttle itself is the authentication backend (throttle.py)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "用户名或密码不正确。",
-        "locked": "登录失败次数过多，请 15 分钟后再试。",
     }
-
-    def clean(self):
-        username = (self.data.get("username") or "").strip()
-        address = client_address(self.request)
-        recent = LoginFailure.objects.filter(at__gte=timezone.now() - WINDOW)
-        by_user = recent.filter(username=username).count()
-        by_address = recent.filter(address=address).count() if address else 0
-        if by_user >= MAX_FAILURES or by_address >= 4 * MAX_FAILURES:
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            LoginFailure.objects.create(username=username[:150], address=address)
-            LoginFailure.objects.filter(at__lt=timezone.now() - 4 * WINDOW).delete()
-            raise
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        LoginFailure.objects.filter(Q(username=user.get_username())).delete()
 
 
 # The validators' messages by code: Django's own follow the browser's language, and
@@ -69,10 +37,7 @@ class OwnPasswordForm(PasswordChangeForm):
         super().__init__(*args, **kwargs)
         labels = {
             "old_password": ("当前密码", ""),
-            "new_password1": (
-                "新密码",
-                "至少 8 个字符，不能全是数字，不能与用户名相近或过于常见。",
-            ),
+            "new_password1": ("新密码", rules_text() + "不能与用户名相近或过于常见。"),
             "new_password2": ("再次输入新密码", ""),
         }
         for name, (label, help_text) in labels.items():

@@ -8,8 +8,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 
-from . import services
-from .access import OFFICE, require
+from . import policy, services
+from .access import UNLOCK, require
 from .forms import OwnPasswordForm
 
 
@@ -20,8 +20,12 @@ class PasswordChange(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("ledger:home")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, due=policy.due_text(self.request))
+
     def form_valid(self, form):
         services.change_password(form, actor=self.request.user)
+        policy.password_set(self.request)
         # Keeps this session logged in; the user's other sessions end.
         update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "密码已修改，下次登录请使用新密码。")
@@ -30,7 +34,7 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 @login_required
 def lock_list(request):
-    require(request, OFFICE)
+    require(request, UNLOCK)
     if request.method == "POST":
         user = get_object_or_404(get_user_model(), username=request.POST.get("username", ""))
         if services.unlock_account(user, actor=request.user):

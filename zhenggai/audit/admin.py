@@ -7,7 +7,7 @@ from .models import Event
 class EventAdmin(admin.ModelAdmin):
     """Read-only: the audit log is appended by services, never edited by hand."""
 
-    list_display = ["at", "actor", "act", "object_type", "object_id"]
+    list_display = ["seq", "at", "actor", "act", "object_type", "object_id"]
     list_filter = ["act"]
 
     def has_add_permission(self, request):

@@ -1,14 +1,19 @@
-import hashlib
-import json
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .keys import Keyring
+
 
 class Event(models.Model):
-    """One act in the audit log; each holds the hash of the one before it."""
+    """One act in the audit log; each holds the hash of the one before it.
 
+    `seq` numbers the chain 1, 2, 3… without gaps, so a deleted event leaves a hole;
+    `hash` is an HMAC under the key named by `key_id`, kept outside the database.
+    """
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    key_id = models.CharField("密钥编号", max_length=16)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
@@ -28,21 +33,5 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.act} {self.object_type}#{self.object_id}"
 
-    def compute_hash(self) -> str:
-        payload = json.dumps(
-            [
-                self.prev_hash,
-                self.at.isoformat(),
-                self.actor_id,
-                self.act,
-                self.object_type,
-                self.object_id,
-                self.unit_id,
-                self.data,
-            ],
-            ensure_ascii=False,
-            sort_keys=True,
-            separators=(",", ":"),
-            default=str,
-        )
-        return hashlib.sha256(payload.encode()).hexdigest()
+    def compute_hash(self, ring: Keyring) -> str:
+        return ring.hash(self)

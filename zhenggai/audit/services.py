@@ -3,9 +3,11 @@
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .keys import GENESIS, keyring
 from .models import Event
+from .signals import event_recorded
+from .verify import check_chain
 
-GENESIS = "0" * 64
 # Any constant: serialises appends to the chain on PostgreSQL.
 CHAIN_LOCK = 704231
 
@@ -18,9 +20,12 @@ def record(act: str, obj, *, actor, unit_id=None, **data) -> Event:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
     # SQLite needs no lock here: IMMEDIATE transactions already serialise writers.
-    last = Event.objects.order_by("-id").values_list("hash", flat=True).first()
+    seq, last = Event.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
+    ring = keyring()
     actor = actor if actor is not None and actor.is_authenticated else None
     event = Event(
+        seq=seq + 1,
+        key_id=ring.current,
         at=timezone.now(),
         actor=actor,
         act=act,
@@ -28,18 +33,15 @@ def record(act: str, obj, *, actor, unit_id=None, **data) -> Event:
         object_id=str(obj.pk),
         unit_id=unit_id,
         data=data,
-        prev_hash=last or GENESIS,
+        prev_hash=last,
     )
-    event.hash = event.compute_hash()
+    event.hash = event.compute_hash(ring)
     event.save()
+    event_recorded.send(sender=Event, event=event, obj=obj)
     return event
 
 
 def verify_chain() -> tuple[int, Event | None]:
-    """(events checked, first broken event or None)."""
-    prev, checked = GENESIS, 0
-    for event in Event.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != prev or event.compute_hash() != event.hash:
-            return checked, event
-        prev, checked = event.hash, checked + 1
-    return checked, None
+    """(events checked before the first break, that event or None); anchors aside."""
+    report = check_chain(anchors=[])
+    return report.intact, report.first_broken

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 
+from zhenggai.accounts.letterhead import letterhead_of
 from zhenggai.ledger.models import Inspection
-from zhenggai.notices.docx import to_docx
+from zhenggai.notices.docx import official_docx, to_docx
 from zhenggai.notices.render import notice_title, to_html, to_text
 
 from .generate import notice_from_ledger
+from .models import PublishedNotice
+from .text import text_paragraphs
 
 # Inline, because the file is opened on its own, far from the app's static files.
 PAGE_STYLE = """
@@ -35,7 +38,20 @@ def notice_html(inspection: Inspection, *, internal: bool = False) -> bytes:
 
 
 def notice_docx(inspection: Inspection, *, internal: bool = False) -> bytes:
-    return to_docx(notice_from_ledger(inspection, internal=internal), internal=internal)
+    """The generated .docx, under the unit's red 版头 when it has one (accounts.Letterhead)."""
+    head = letterhead_of(inspection.unit)
+    notice = notice_from_ledger(inspection, internal=internal)
+    return to_docx(notice, internal=internal, letterhead=head.title if head else None)
+
+
+def published_docx(notice: PublishedNotice) -> bytes:
+    """The published text as .docx, with the 文号 stored on the notice and nothing else."""
+    head = letterhead_of(notice.inspection.unit)
+    return official_docx(
+        text_paragraphs(notice.text),
+        letterhead=head.title if head else None,
+        doc_number=notice.doc_number or None,
+    )
 
 
 def html_page(title: str, fragment: str) -> str:

@@ -3,6 +3,7 @@ import re
 from django import forms
 
 from zhenggai.forms import CleanForm
+from zhenggai.notices.letterhead import parse_doc_number
 
 from .models import Comment, PublishedNotice
 
@@ -23,6 +24,21 @@ class DraftForm(CleanForm):
         required=False,
         help_text="发布新版本时必填：说明更正了什么、为什么更正",
     )
+    doc_number = forms.CharField(
+        label="文号",
+        max_length=50,
+        required=False,
+        help_text="可不填。发布后印在 Word 文件的版头下，不能再改。",
+    )
+
+    def clean_doc_number(self):
+        typed = self.cleaned_data["doc_number"].strip()
+        if not typed:
+            return ""
+        try:
+            return parse_doc_number(typed)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class ReturnForm(CleanForm):

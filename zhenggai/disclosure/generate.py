@@ -1,8 +1,8 @@
 """The progress notice of an inspection, written from its ledger as a notice tree.
 
-Six queries whatever the size of the ledger: problems, measures (with the id of
-their latest progress report), those reports, their figures, and the two that count
-(`zhenggai.ledger.counts`).
+Seven queries whatever the size of the ledger: problems, measures (with the id of
+their latest progress report), those reports, their figures, and the three that count
+(`zhenggai.ledger.counts`: measures, problems, persons held accountable).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from zhenggai.ledger.counts import Tally, tally
+from zhenggai.ledger.counts import Held, Tally, held, tally
 from zhenggai.ledger.models import Figure, Inspection, Measure, Problem, Progress
 from zhenggai.notices import tree
 from zhenggai.notices.numerals import int_to_chinese
@@ -74,7 +74,8 @@ def notice_from_ledger(
     )
     # The figures count what this version shows, by the ledger's one definition.
     totals = tally([inspection], notice.date, public=not internal)
-    notice.preamble = _preamble(inspection, notice, totals)
+    persons = held([inspection], public=not internal)
+    notice.preamble = _preamble(inspection, notice, totals, persons)
     notice.figures = [f for s in sections for m in _all_measures(s) for f in m.figures]
     return notice
 
@@ -170,8 +171,11 @@ def _figure(row: Figure) -> tree.Figure:
     )
 
 
-def _preamble(inspection: Inspection, notice: tree.Notice, totals: Tally) -> list[str]:
-    """The inspection, the feedback, then the state in figures."""
+def _preamble(
+    inspection: Inspection, notice: tree.Notice, totals: Tally, persons: Held
+) -> list[str]:
+    """The inspection, the feedback, then the state in figures: problems, extensions,
+    and persons held accountable (counted, never named)."""
     unit, kind = _short(notice), inspection.get_kind_display()
     group = inspection.group
     text = ""
@@ -187,6 +191,10 @@ def _preamble(inspection: Inspection, notice: tree.Notice, totals: Tally) -> lis
             f"截至目前，{kind}反馈问题{totals.problems}个，已完成整改{totals.rectified}个，"
             f"持续整改{totals.unrectified}个，问题整改完成率{totals.problem_rate}。"
         )
+    if totals.extended:
+        state += f"经批准延期的整改措施{totals.extended}项。"
+    if persons.total:
+        state += f"{persons.sentence()}。"
     return [text, state]
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhenggai.accounts.access import UnitScopedQuerySet
+from zhenggai.accounts.models import Unit
 from zhenggai.ledger.models import Inspection
 
 
@@ -60,6 +61,14 @@ class PublishedNotice(models.Model):
         verbose_name="替代版本",
     )
     note = models.CharField("更正说明", max_length=500, blank=True)
+    doc_number = models.CharField("文号", max_length=50, blank=True)
+    # A 文号 the system assigned: the unit's own sequence of notices per year. A 文号
+    # the unit typed is in doc_number alone.
+    number_unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name="编号单位"
+    )
+    number_year = models.PositiveIntegerField("编号年份", null=True, blank=True)
+    number = models.PositiveIntegerField("序号", null=True, blank=True)
 
     objects = PublishedNoticeQuerySet.as_manager()
 
@@ -68,6 +77,9 @@ class PublishedNotice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["inspection", "audience", "version"], name="unique_notice_version"
+            ),
+            models.UniqueConstraint(
+                fields=["number_unit", "number_year", "number"], name="unique_notice_number"
             ),
         ]
         verbose_name = verbose_name_plural = "已发布通报"
@@ -145,6 +157,25 @@ class RateCount(models.Model):
         ]
 
 
+class SatisfactionVote(models.Model):
+    """One click of the public on a notice's satisfaction question (满意度)."""
+
+    class Choice(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        FAIRLY = "fairly", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    notice = models.ForeignKey(
+        PublishedNotice, models.PROTECT, related_name="votes", verbose_name="通报"
+    )
+    choice = models.CharField("评价", max_length=12, choices=Choice.choices)
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "满意度评价"
+
+
 class NoticeDraftQuerySet(UnitScopedQuerySet):
     unit_field = "inspection__unit"
 
@@ -175,6 +206,9 @@ class NoticeDraft(models.Model):
     text = models.TextField("正文")
     sha256 = models.CharField("SHA-256", max_length=64)
     note = models.CharField("更正说明", max_length=500, blank=True)
+    doc_number = models.CharField(
+        "文号", max_length=50, blank=True, help_text="提交时填写的文号；不填则发布时自动编号或不编"
+    )
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
+from zhenggai.accounts.letterhead import create_numbered, letterhead_of, next_number
+from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
 from zhenggai.ledger.models import Inspection, Measure
+from zhenggai.notices.letterhead import parse_doc_number
 
 from .models import Comment, NoticeDraft, PublishedNotice, RateCount, text_sha256
 from .text import normalise_text, text_html, text_title
@@ -17,6 +20,9 @@ from .text import normalise_text, text_html, text_title
 # Comment posts allowed per client address and fixed window; a flood waits for the next.
 RATE_LIMIT = 5
 RATE_WINDOW = dt.timedelta(minutes=10)
+# Any constant (distinct from the audit chain's and the orders'): serialises the
+# numbering of one unit's notices.
+NOTICE_NUMBER_LOCK = 704240
 
 
 class DisclosureError(Exception):
@@ -31,8 +37,10 @@ def publish_notice(
     text: str,
     audience: str = PublishedNotice.Audience.PUBLIC,
     note: str = "",
+    doc_number: str = "",
 ) -> PublishedNotice:
-    """Freeze the text as the next version of the inspection's notice.
+    """Freeze the text as the next version of the inspection's notice, under the 文号
+    given, else the next of the unit's sequence when it has a 机关代字, else none.
 
     The pages publish only through `publish_draft`: a text submitted and signed first.
     """
@@ -58,7 +66,7 @@ def publish_notice(
         note=note[:500],
         version=previous.version + 1 if previous else 1,
     )
-    notice.save()
+    _save_numbered(notice, inspection.unit, _given_number(doc_number, notice))
     record(
         "notice.published",
         notice,
@@ -68,8 +76,63 @@ def publish_notice(
         audience=audience,
         sha256=notice.sha256,
         replaces=previous.pk if previous else None,
+        doc_number=notice.doc_number,
     )
     return notice
+
+
+def _given_number(text: str, notice) -> str:
+    """The 文号 typed, in its standard form, once it is one and no other notice of the
+    unit carries it (a new version may keep its own); "" when none was typed."""
+    if not text.strip():
+        return ""
+    try:
+        number = parse_doc_number(text)
+    except ValueError as exc:
+        raise DisclosureError(str(exc)) from None
+    other = (
+        PublishedNotice.objects.filter(inspection__unit=notice.inspection.unit, doc_number=number)
+        .exclude(inspection=notice.inspection, audience=notice.audience)
+        .first()
+    )
+    if other is not None:
+        raise DisclosureError(f"文号“{number}”已用于本单位的通报“{other}”，请换一个文号。")
+    return number
+
+
+def _save_numbered(notice: PublishedNotice, unit: Unit, typed: str) -> None:
+    """Save the notice under the typed 文号, or the next of the unit's sequence of the
+    year when it has a 机关代字 (a 文号 typed earlier is skipped), or none."""
+    head = letterhead_of(unit)
+    if typed or head is None or not head.code:
+        notice.doc_number = typed
+        notice.save()
+        return
+    year = timezone.localdate().year
+    rows = PublishedNotice.objects.filter(number_unit=unit, number_year=year)
+    used = PublishedNotice.objects.filter(inspection__unit=unit)
+
+    def create() -> PublishedNotice:
+        number = next_number(rows, (NOTICE_NUMBER_LOCK, unit.pk))
+        while used.filter(doc_number=head.doc_number(year, number)).exists():
+            number += 1
+        notice.number_unit, notice.number_year, notice.number = unit, year, number
+        notice.doc_number = head.doc_number(year, number)
+        notice.save()
+        return notice
+
+    create_numbered(create)
+
+
+def offered_number(unit: Unit) -> str:
+    """The 文号 the unit's next notice would take this year if none is typed ("" when
+    the unit has no 机关代字): shown on the draft page, taken only at publication."""
+    head = letterhead_of(unit)
+    if head is None or not head.code:
+        return ""
+    year = timezone.localdate().year
+    rows = PublishedNotice.objects.filter(number_unit=unit, number_year=year)
+    return head.doc_number(year, (rows.aggregate(m=Max("number"))["m"] or 0) + 1)
 
 
 @transaction.atomic
@@ -80,10 +143,15 @@ def submit_draft(
     text: str,
     audience: str = PublishedNotice.Audience.PUBLIC,
     note: str = "",
+    doc_number: str = "",
 ) -> NoticeDraft:
-    """Freeze the edited text for a leader to sign; an open earlier submission is replaced."""
+    """Freeze the edited text, and the 文号 if one is given, for a leader to sign; an
+    open earlier submission is replaced."""
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
     text = _publishable(inspection, text)
+    doc_number = _given_number(
+        doc_number, PublishedNotice(inspection=inspection, audience=audience)
+    )
     note = note.strip()[:500]
     previous = PublishedNotice.objects.filter(inspection=inspection, audience=audience)
     latest = previous.order_by("-version").first()
@@ -100,6 +168,7 @@ def submit_draft(
         text=text,
         sha256=text_sha256(text),
         note=note,
+        doc_number=doc_number,
         submitted_by=actor,
     )
     record(
@@ -109,6 +178,7 @@ def submit_draft(
         unit_id=inspection.unit_id,
         audience=audience,
         sha256=draft.sha256,
+        doc_number=doc_number,
     )
     return draft
 
@@ -139,6 +209,7 @@ def sign_draft(draft: NoticeDraft, *, actor) -> NoticeDraft:
         actor=actor,
         unit_id=draft.inspection.unit_id,
         sha256=draft.sha256,
+        doc_number=draft.doc_number,
     )
     return draft
 
@@ -177,6 +248,7 @@ def publish_draft(draft: NoticeDraft, *, actor) -> PublishedNotice:
         text=draft.text,
         audience=draft.audience,
         note=draft.note,
+        doc_number=draft.doc_number,
     )
     if notice.sha256 != draft.sha256:
         raise DisclosureError("发布的正文与签发的正文不一致，未发布；请重新提交签发。")

@@ -12,10 +12,11 @@ from zhenggai.accounts.access import LEAD, READ, require
 from zhenggai.accounts.models import Unit
 from zhenggai.ledger.access import get_inspection_for_user
 from zhenggai.ledger.models import Measure
+from zhenggai.middleware import client_address
 from zhenggai.notices.render import to_text
-from zhenggai.views import attachment
+from zhenggai.views import attachment, query_id
 
-from . import exports, services
+from . import exports, satisfaction, services
 from .access import (
     comments_visible_to,
     get_comment_for_user,
@@ -29,6 +30,7 @@ from .generate import notice_from_ledger
 from .models import NoticeDraft, PublishedNotice
 
 KEPT = ("name", "phone", "content")
+FROZEN = "发布后不能再改。"
 PUBLIC = PublishedNotice.Audience.PUBLIC
 INTERNAL = PublishedNotice.Audience.INTERNAL
 # format -> (exporter, content type, file extension)
@@ -52,18 +54,12 @@ def notice_list(request):
         .annotate(replaced=Exists(newer))
     )
     units = Unit.objects.filter(inspections__notices__audience=PUBLIC).distinct()
-    unit = request.GET.get("unit", "")
-    if unit.isdigit():
+    unit = query_id(request.GET, "unit")
+    if unit is not None:
         notices = notices.filter(inspection__unit=unit)
     page = Paginator(notices, 50).get_page(request.GET.get("page"))
     return render(
-        request,
-        "disclosure/notice_list.html",
-        {
-            "page": page,
-            "units": units,
-            "unit": int(unit) if unit.isdigit() else None,
-        },
+        request, "disclosure/notice_list.html", {"page": page, "units": units, "unit": unit}
     )
 
 
@@ -101,9 +97,34 @@ def _detail(request, notice, form, status=200, blocked=""):
             "replaced_by": replaced_by,
             "public": notice.audience == PUBLIC,
             "blocked": blocked,
+            "satisfaction": satisfaction.tally(notice) if notice.audience == PUBLIC else {},
+            "choices": satisfaction.Choice.choices,
+            "can_download": any(may_draft(request.user, notice.inspection.unit)),
         },
         status=status,
     )
+
+
+@require_POST
+def satisfaction_vote(request, pk):
+    """The public's one click: 满意, 基本满意 or 不满意, limited like comments."""
+    notice = get_notice_for_user(request, pk)
+    if notice.audience != PUBLIC:
+        raise Http404
+    choice = request.POST.get("choice", "")
+    if choice not in satisfaction.Choice.values:
+        messages.error(request, "满意度评价：请选择“满意”“基本满意”或“不满意”。")
+        return _detail(request, notice, CommentForm(), status=400)
+    if not services.take_rate(client_address(request)):
+        messages.error(
+            request,
+            f"提交过于频繁：同一网络地址每 {services.RATE_WINDOW.seconds // 60} 分钟"
+            f"最多提交 {services.RATE_LIMIT} 次意见或评价，请稍后再试。",
+        )
+        return _detail(request, notice, CommentForm(), status=429)
+    satisfaction.vote(notice, actor=request.user, choice=choice, address=client_address(request))
+    messages.success(request, "已收到您的满意度评价，感谢您的监督。")
+    return redirect("disclosure:notice-detail", notice.pk)
 
 
 @require_POST
@@ -111,7 +132,7 @@ def comment_add(request, pk):
     notice = get_notice_for_user(request, pk)
     if notice.audience != PUBLIC:
         raise Http404
-    address = request.META.get("REMOTE_ADDR") or None
+    address = client_address(request)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _detail(request, notice, form, status=400)
@@ -152,17 +173,20 @@ def notice_draft(request, pk):
         .select_related("submitted_by", "signed_by", "returned_by", "notice")
         .first()
     )
-    form = None
+    form, preview = None, ""
     if can_edit:
         open_draft = draft and draft.status != NoticeDraft.Status.PUBLISHED
         if open_draft and not request.GET.get("fresh"):
-            initial = {"text": draft.text, "note": draft.note}
+            initial = {"text": draft.text, "note": draft.note, "doc_number": draft.doc_number}
         else:
             text = to_text(notice_from_ledger(inspection, internal=internal), internal=internal)
             initial = {"text": text}
         form = DraftForm(request.POST or None, initial={"audience": audience, **initial})
+        form.fields["doc_number"].help_text = _number_help(inspection.unit)
     elif request.method == "POST":
         raise PermissionDenied
+    else:  # the leader and the office read what the ledger writes now
+        preview = to_text(notice_from_ledger(inspection, internal=internal), internal=internal)
     if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,6 +196,7 @@ def notice_draft(request, pk):
                 text=data["text"],
                 audience=data["audience"],
                 note=data["note"],
+                doc_number=data["doc_number"],
             )
         except services.DisclosureError as exc:
             form.add_error(None, str(exc))
@@ -188,13 +213,22 @@ def notice_draft(request, pk):
             "draft": draft,
             "can_edit": can_edit,
             "can_sign": can_sign,
+            "preview": preview,
             "return_form": ReturnForm(),
             "published": inspection.notices.all(),
+            "offered": services.offered_number(inspection.unit),
             "has_measures": Measure.objects.for_user(request.user, READ)
             .filter(problem__inspection=inspection)
             .exists(),
         },
     )
+
+
+def _number_help(unit) -> str:
+    offered = services.offered_number(unit)
+    if offered:
+        return f"可不填：不填则发布时按本单位机关代字自动编号，今年下一个为“{offered}”。" + FROZEN
+    return "可不填，如“临建党〔2026〕5号”；设置机关代字后，不填则发布时自动编号。" + FROZEN
 
 
 def _draft_url(inspection_pk, audience) -> str:
@@ -245,16 +279,33 @@ def draft_publish(request, pk):
 
 @login_required
 def notice_export(request, pk, fmt):
-    """The generated notice as a file with a Chinese name."""
-    inspection, _ = get_inspection_for_user(request, pk, edit=True)
+    """The generated notice as a file with a Chinese name: for those who write or sign
+    it, the office included (it previews and downloads any unit's notice)."""
+    inspection, _ = get_inspection_for_user(request, pk)
+    if not any(may_draft(request.user, inspection.unit)):
+        raise PermissionDenied
     if fmt not in DOWNLOADS:
         raise Http404
     exporter, content_type, extension = DOWNLOADS[fmt]
     internal = request.GET.get("audience") == INTERNAL
+    # No 文号 on the generated original: a notice's 文号 is given when it is submitted
+    # and printed only on the published notice's own file (notice_docx).
     data = exporter(inspection, internal=internal)
     name = f"{inspection.unit.name}{inspection.round}整改进展情况通报"
     name += f"（内部）.{extension}" if internal else f".{extension}"
     return attachment(data, name, content_type)
+
+
+@login_required
+def notice_docx(request, pk):
+    """The published notice's frozen text as .docx under its unit's 版头 and its stored
+    文号: for those who write or sign the unit's notice, the office included."""
+    notice = get_notice_for_user(request, pk)
+    get_inspection_for_user(request, notice.inspection_id)  # 404 outside the unit
+    if not any(may_draft(request.user, notice.inspection.unit)):
+        raise PermissionDenied
+    name = f"{notice.title}（第{notice.version}版）.docx"
+    return attachment(exports.published_docx(notice), name, DOWNLOADS["docx"][1])
 
 
 @login_required
@@ -263,9 +314,8 @@ def comment_list(request):
     comments = comments_visible_to(request.user).select_related(
         "notice__inspection__unit", "replied_by"
     )
-    unit = request.GET.get("unit", "")
-    unit = unit if unit.isdigit() else ""
-    if unit:
+    unit = query_id(request.GET, "unit")
+    if unit is not None:
         comments = comments.filter(notice__inspection__unit=unit)
     if request.GET.get("open"):
         comments = comments.filter(handled=False)

@@ -6,7 +6,17 @@ from django.shortcuts import get_object_or_404
 
 from zhenggai.accounts.access import EDIT, REPORT, access_for
 
-from .models import Completion, Evidence, Inspection, Measure, Problem, Progress
+from .extensions import may_decide
+from .models import (
+    Accountability,
+    Completion,
+    Evidence,
+    Extension,
+    Inspection,
+    Measure,
+    Problem,
+    Progress,
+)
 from .services import may_confirm
 
 
@@ -81,3 +91,25 @@ def _check(request, inspection: Inspection, edit: bool) -> tuple[Inspection, boo
     if edit and not can_edit:
         raise PermissionDenied
     return inspection, can_edit
+
+
+def get_accountability_for_user(request, pk, *, edit: bool = False):
+    """The accountability record and whether the user may change it (the unit's editor)."""
+    held = get_object_or_404(
+        Accountability.objects.select_related("problem__inspection__unit", "kind"), pk=pk
+    )
+    _inspection, can_edit = _check(request, held.problem.inspection, edit)
+    return held, can_edit
+
+
+def get_extension_for_user(request, pk, *, decide: bool = False):
+    """The extension request and whether the user decides it."""
+    extension = get_object_or_404(
+        Extension.objects.select_related("measure__problem__inspection__unit"), pk=pk
+    )
+    inspection = extension.measure.problem.inspection
+    _check(request, inspection, False)
+    can_decide = may_decide(request.user, inspection)
+    if decide and not can_decide:
+        raise PermissionDenied
+    return extension, can_decide

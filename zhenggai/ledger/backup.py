@@ -1,7 +1,7 @@
 """`zhenggai backup FILE` and `zhenggai restore FILE`: the database and the evidence files.
 
-Evidence files are the only data outside the database, and the ledger keeps them: a
-backup is a consistent copy of the database plus every file its evidence rows name.
+Stored files (evidence, a reply's evidence, a filed report) are the only data outside the
+database: a backup is a consistent copy of the database plus every file its rows name.
 """
 
 from __future__ import annotations
@@ -14,19 +14,31 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from contextlib import closing
 from pathlib import Path, PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
-from .models import Evidence
+from zhenggai.audit.anchors import anchor_after_backup
 
 FORMAT = "zhenggai-backup-1"
-# Read from the SQLite copy itself, so the names are exactly those of the snapshot.
-EVIDENCE_FILES = "SELECT {file} FROM {table} WHERE {file} != ''".format(
-    table=Evidence._meta.db_table, file=Evidence._meta.get_field("file").column
-)
+
+
+def stored_files_sql() -> str:
+    """The names of every stored file: the evidence's and those of any other model of the
+    project with a file field (a reply's evidence, a filed report), all kept alike under
+    MEDIA_ROOT. Read from the SQLite copy itself, so the names are exactly the snapshot's."""
+    columns = [
+        (model._meta.db_table, field.column)
+        for model in apps.get_models()
+        if model._meta.app_config.name.startswith("zhenggai.")
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+    ]
+    return " UNION ".join(f"SELECT {c} FROM {t} WHERE {c} != ''" for t, c in columns)
 
 
 def run_backup(args) -> int:
@@ -56,6 +68,7 @@ def run_backup(args) -> int:
                     archive.write(path, f"evidence/{name}")
         partial.rename(target)
     print(f"已备份：{target}（佐证材料 {len(names)} 个）")
+    anchor_after_backup(target)
     return 0
 
 
@@ -71,7 +84,7 @@ def _snapshot(tmp: Path) -> tuple[Path, list[str]]:
         with sqlite3.connect(dump) as copy:
             connection.connection.backup(copy)  # SQLite's online backup API
         with sqlite3.connect(dump) as copy:
-            names = [r[0] for r in copy.execute(EVIDENCE_FILES)]
+            names = [r[0] for r in copy.execute(stored_files_sql())]
         return dump, names
     dump = tmp / "zhenggai.pgdump"
     db = settings.DATABASES["default"]
@@ -82,7 +95,9 @@ def _snapshot(tmp: Path) -> tuple[Path, list[str]]:
     )
     # Read after the dump: every row the dump holds is committed by now, so this is a
     # superset of the files it needs (files are never deleted, rows only added).
-    names = list(Evidence.all_objects.exclude(file="").values_list("file", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(stored_files_sql())
+        names = [row[0] for row in cursor.fetchall()]
     return dump, names
 
 
@@ -115,8 +130,16 @@ def run_restore(args) -> int:
         return 2
     with archive, tempfile.TemporaryDirectory() as tmp:
         _restore_database(archive, Path(tmp))
+        if damage := _damaged():
+            _remove_database()
+            print(
+                f"错误：恢复的数据库未通过完整性检查（{damage}），已删除，数据目录仍为空。"
+                f"请换用其他备份文件。",
+                file=sys.stderr,
+            )
+            return 1
         count = _restore_evidence(archive)
-    print(f"已恢复：{source}（佐证材料 {count} 个）")
+    print(f"已恢复：{source}（佐证材料 {count} 个，数据库完整性检查通过）")
     return 0
 
 
@@ -128,6 +151,12 @@ def _not_empty() -> str | None:
         db = Path(settings.DATABASES["default"]["NAME"])
         if db.exists() and db.stat().st_size > 0:
             return f"数据库文件 {db} 已存在。"
+        if side := [path.name for path in _side_files(db) if path.exists()]:
+            # A stale -wal would be replayed into the restored file and corrupt it.
+            return (
+                f"数据目录 {db.parent} 中有以前数据库留下的附属文件（{'、'.join(side)}），"
+                f"留着会使恢复的数据库损坏；确认不再需要后删除它们。"
+            )
         return None
     if connection.introspection.table_names():
         return "目标数据库中已有数据表。"
@@ -151,6 +180,35 @@ def _restore_database(archive: zipfile.ZipFile, tmp: Path) -> None:
         check=True,
         env={**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""},
     )
+
+
+def _side_files(db: Path) -> list[Path]:
+    """SQLite's write-ahead log, its index and the rollback journal of database db."""
+    return [db.with_name(db.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _damaged() -> str | None:
+    """What the integrity check found wrong with the restored database, or None."""
+    if connection.vendor != "sqlite":
+        connection.ensure_connection()  # pg_restore has checked the dump as it read it
+        found = connection.introspection.table_names()
+        return None if "django_migrations" in found else "没有数据表"
+    db = Path(settings.DATABASES["default"]["NAME"])
+    try:
+        with closing(sqlite3.connect(db)) as restored:
+            rows = restored.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    found = [row[0] for row in rows]
+    return None if found == ["ok"] else "；".join(found[:3])
+
+
+def _remove_database() -> None:
+    connection.close()
+    if connection.vendor == "sqlite":
+        db = Path(settings.DATABASES["default"]["NAME"])
+        for path in [db, *_side_files(db)]:
+            path.unlink(missing_ok=True)
 
 
 def _restore_evidence(archive: zipfile.ZipFile) -> int:

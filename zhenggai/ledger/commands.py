@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 from zhenggai.notices.render import cn_date
 
-from .draft import MAX_FILE, commit_draft
-from .readers import draft_from_file
+from .draft import commit_draft
+from .sandbox import read_bounded
 from .services import LedgerError
 
 
@@ -21,7 +23,7 @@ def run_import(args) -> int:
     path = Path(args.file)
     try:
         data = _read(path)
-        draft = draft_from_file(data, path.name, progress=_say)
+        draft = read_bounded(data, path.name, progress=_say)
         for message in draft.warnings:
             print(f"提示：{message}")
         if draft.more_warnings:
@@ -42,9 +44,32 @@ def run_import(args) -> int:
 def _read(path: Path) -> bytes:
     if not path.is_file():
         raise LedgerError(f"找不到文件：{path}")
-    if path.stat().st_size > MAX_FILE:
-        raise LedgerError(f"文件“{path.name}”超过 {MAX_FILE // 1024 // 1024} MB，请拆分后导入。")
+    if path.stat().st_size > (limit := settings.IMPORT_MAX_BYTES):
+        raise LedgerError(f"文件“{path.name}”超过 {limit // 1024 // 1024} MB，请拆分后导入。")
     try:
         return path.read_bytes()
     except OSError as exc:
         raise LedgerError(f"无法读取文件：{path}（{exc.strerror or exc}）") from None
+
+
+def run_check_counts(args) -> int:
+    """`zhenggai check-counts [--fix]`: the dashboard's kept counts against a scan.
+
+    Prints each inspection whose kept counts differ; exit 1 if any does (with --fix they
+    are then recomputed), 0 if all agree.
+    """
+    from django.utils import timezone
+
+    from .counts import differences, keep
+    from .models import Inspection
+
+    today = timezone.localdate()
+    lines = differences(today)
+    for line in lines:
+        print(line)
+    if lines and args.fix:
+        keep(Inspection.objects.values_list("pk", flat=True), today)
+        print(f"已按扫描结果重算 {len(lines)} 个巡察的计数。")
+    checked = Inspection.objects.count()
+    print(f"看板计数：核对 {checked} 个巡察，{len(lines)} 个与扫描不一致。")
+    return 1 if lines else 0

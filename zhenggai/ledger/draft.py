@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -29,8 +30,6 @@ from .models import Evidence, Figure, Inspection, Measure, Problem, Progress, ad
 from .services import LedgerError, check_register
 
 Term, Status = Measure.Term, Measure.Status
-# The largest file any reader takes, checked before it is read.
-MAX_FILE = 64 * 1024 * 1024
 # Beyond this many, messages are counted rather than listed: a broken 100,000-row
 # sheet must not produce a preview of 100,000 lines.
 MAX_MESSAGES = 200
@@ -81,6 +80,8 @@ class DraftProblem:
     title: str
     place: str = ""
     measures: list[DraftMeasure] = field(default_factory=list)
+    # 具体表现: what a feedback document says under the problem (its 一是/二是 findings).
+    description: str = ""
 
 
 @dataclass(slots=True)
@@ -190,7 +191,13 @@ def squeeze(text: str) -> str:
 
 
 def parse_status(value) -> str | None:
-    text = squeeze(str(value or ""))
+    return _status_of(str(value or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _status_of(said: str) -> str | None:
+    # A 100,000-row ledger says a handful of statuses: each is matched once.
+    text = squeeze(said)
     if not text:
         return None
     for status, words in STATUS_WORDS:
@@ -337,15 +344,59 @@ def summary(draft: LedgerDraft) -> str:
     return shown + (f"\n……另有 {rest} 处错误。" if rest > 0 else "")
 
 
-@transaction.atomic
 def commit_draft(
-    draft: LedgerDraft, unit_name: str, *, actor, progress: Callable[[str], None] | None = None
+    draft: LedgerDraft,
+    unit_name: str,
+    *,
+    actor,
+    progress: Callable[[str], None] | None = None,
+    source_sha256: str = "",
 ) -> Inspection:
-    """The whole tree into the database, or nothing and a LedgerError listing the errors."""
+    """The whole tree into the database, or nothing and a LedgerError listing the errors.
+
+    Everything is checked before anything is written. The rows then go in transactions
+    of BATCH measures, so that SQLite's write lock is never held for long and other
+    users' writes go on between them; until the last one the inspection is hidden as
+    voided (导入中), and a failure on the way removes it. `progress` hears of each batch.
+    """
     default_deadlines(draft)
     check_draft(draft, unit_name)
     if draft.errors:
         raise LedgerError(summary(draft))
+    inspection, created = _begin(draft, unit_name, actor, source_sha256)
+    try:
+        defaulted = default_deadlines(draft, inspection.rectify_until)
+        pairs = _write_problems(inspection, draft)
+        written = _write_measures(pairs, actor, draft.reported_on or timezone.localdate(), progress)
+        with transaction.atomic():
+            inspection.voided_at, inspection.void_reason = None, ""
+            inspection.save(update_fields=["voided_at", "void_reason"])
+            categories, problems, _ = draft.counts()
+            record(
+                "inspection.imported",
+                inspection,
+                actor=actor,
+                unit_id=inspection.unit_id,
+                source=draft.source,
+                unit_created=created,
+                categories=categories,
+                problems=problems,
+                measures=written,
+                due_defaulted=defaulted,
+                default_due=inspection.rectify_until.isoformat() if defaulted else None,
+            )
+    except BaseException:
+        _discard(inspection, created)
+        raise
+    return inspection
+
+
+IMPORTING = "导入中：尚未写完的导入不计入任何统计和列表"
+
+
+@transaction.atomic
+def _begin(draft: LedgerDraft, unit_name: str, actor, source_sha256: str):
+    """The unit (created if absent) and the inspection, hidden until the import ends."""
     unit, created = Unit.objects.get_or_create(
         name=unit_name.strip(),
         defaults={"full_name": draft.issuer[:200], **_contact(draft.contact)},
@@ -361,25 +412,19 @@ def commit_draft(
         start=draft.start,
         end=draft.end,
         feedback_date=draft.feedback_date,
+        source_sha256=source_sha256,
+        voided_at=timezone.now(),
+        void_reason=IMPORTING,
     )
-    defaulted = default_deadlines(draft, inspection.rectify_until)
-    pairs = _write_problems(inspection, draft)
-    written = _write_measures(pairs, actor, draft.reported_on or timezone.localdate(), progress)
-    categories, problems, _ = draft.counts()
-    record(
-        "inspection.imported",
-        inspection,
-        actor=actor,
-        unit_id=unit.pk,
-        source=draft.source,
-        unit_created=created,
-        categories=categories,
-        problems=problems,
-        measures=written,
-        due_defaulted=defaulted,
-        default_due=inspection.rectify_until.isoformat() if defaulted else None,
-    )
-    return inspection
+    return inspection, created
+
+
+def _discard(inspection: Inspection, unit_created: bool) -> None:
+    """Remove what a failed import wrote; the unit too if the import created it."""
+    with transaction.atomic():
+        Inspection.all_objects.filter(pk=inspection.pk).delete()
+        if unit_created:
+            Unit.objects.filter(pk=inspection.unit_id, inspections=None).delete()
 
 
 def _contact(contact: dict) -> dict:
@@ -392,31 +437,36 @@ def _contact(contact: dict) -> dict:
     }
 
 
-def _problem(inspection, title: str, position: int, parent=None) -> Problem:
+def _problem(inspection, title: str, position: int, parent=None, description="") -> Problem:
     # Long headings keep their whole text as the description.
     return Problem(
         inspection=inspection,
         parent=parent,
         position=position,
         title=title[:500],
-        description=title if len(title) > 500 else "",
+        description=description or (title if len(title) > 500 else ""),
     )
 
 
 def _write_problems(inspection, draft: LedgerDraft) -> list[tuple[Problem, list[DraftMeasure]]]:
-    rows = Problem.objects.bulk_create(
-        [_problem(inspection, c.title, i) for i, c in enumerate(draft.categories, start=1)]
-    )
+    categories = [_problem(inspection, c.title, i) for i, c in enumerate(draft.categories, 1)]
+    _in_batches(categories)
     subs = []
     pairs = []
-    for row, category in zip(rows, draft.categories, strict=True):
+    for row, category in zip(categories, draft.categories, strict=True):
         pairs.append((row, category.measures))
         subs += [
-            (_problem(inspection, p.title, j, row), p.measures)
+            (_problem(inspection, p.title, j, row, p.description), p.measures)
             for j, p in enumerate(category.problems, start=1)
         ]
-    Problem.objects.bulk_create([row for row, _ in subs], batch_size=BATCH)
+    _in_batches([row for row, _ in subs])
     return pairs + subs
+
+
+def _in_batches(rows: list[Problem]) -> None:
+    for start in range(0, len(rows), BATCH):
+        with transaction.atomic():
+            Problem.objects.bulk_create(rows[start : start + BATCH])
 
 
 def _write_measures(pairs, actor, reported_on: dt.date, progress) -> int:
@@ -440,11 +490,12 @@ def _write_measures(pairs, actor, reported_on: dt.date, progress) -> int:
             batch.append((row, m))
             if len(batch) >= BATCH:
                 written += _flush(batch, actor, reported_on)
-                if progress and written % 10000 < BATCH:
+                if progress:
                     progress(f"已写入 {written} 项整改措施")
     return written + _flush(batch, actor, reported_on)
 
 
+@transaction.atomic
 def _flush(batch: list[tuple[Measure, DraftMeasure]], actor, reported_on: dt.date) -> int:
     Measure.objects.bulk_create([row for row, _ in batch])
     reported = [(row, m) for row, m in batch if m.progress or m.evidence or m.figures]

@@ -1,9 +1,16 @@
+import re
+from decimal import Decimal
+
 from django import forms
 
-from zhenggai.forms import CleanForm, CleanModelForm
+from zhenggai.forms import CleanForm, CleanModelForm, clean_text
 
 from .models import Inspection, Measure, Problem
-from .services import LedgerError, check_term
+from .services import LedgerError, check_figure, check_term
+
+# A typed figure: ASCII digits (after full-width ones are made half-width), an optional
+# sign for a clear refusal, thousands commas, a decimal point. Not 1e20, nan, inf or ٣.
+NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?", re.ASCII)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -145,17 +152,21 @@ class ProgressForm(CleanForm):
 
     def clean_figures(self):
         rows = []
-        for number, line in enumerate(self.cleaned_data["figures"].splitlines(), start=1):
-            if not line.strip():
-                continue
+        for number, line in enumerate(clean_text(self.cleaned_data["figures"]).splitlines(), 1):
             parts = line.split()
-            try:
-                counts, value, unit = " ".join(parts[:-2]), float(parts[-2]), parts[-1]
-            except (ValueError, IndexError):
+            if not parts:
+                continue
+            if len(parts) < 2 or not NUMBER.fullmatch(parts[-2]):
                 raise forms.ValidationError(
-                    f"第{number}行“{line.strip()}”无法识别，应为“事项 数值 单位”。"
-                ) from None
-            rows.append((value, unit[:10], counts[:100]))
+                    f"第{number}行“{line[:50]}”无法识别，应为“事项 数值 单位”，"
+                    "数值用阿拉伯数字，如“召开专题民主生活会 1 次”。"
+                )
+            value = Decimal(parts[-2].replace(",", ""))
+            try:
+                check_figure(value)
+            except LedgerError as exc:
+                raise forms.ValidationError(f"第{number}行：{exc}") from None
+            rows.append((value, parts[-1][:10], " ".join(parts[:-2])[:100]))
         return rows
 
 

@@ -1,24 +1,20 @@
 """Importing a notice or a ledger workbook (upload → preview → commit) and xlsx downloads.
 
-The uploaded bytes wait between preview and commit in the data folder, under a random
-token kept in the uploader's session and prefixed with their id: no name of the
-visitor's choosing reaches the file system, and no one else can commit their upload.
+An upload is read once, in a bounded child process (sandbox.py), and waits with its
+draft for the commit (pending.py); its token is kept in the uploader's session.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import tempfile
-import time
 from pathlib import Path, PurePath
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -30,11 +26,13 @@ from zhenggai.forms import CleanForm
 from zhenggai.notices.render import cn_date
 from zhenggai.views import download_name
 
+from . import pending
 from .access import get_inspection_for_user
-from .draft import MAX_FILE, LedgerDraft, commit_draft
+from .draft import LedgerDraft, commit_draft
 from .forms import DATE
 from .models import Inspection
-from .readers import draft_from_file, unsupported
+from .readers import unsupported
+from .sandbox import read_bounded
 from .services import LedgerError
 from .workbook import export_round, write_inspection
 
@@ -52,7 +50,7 @@ def units_for_import(user):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="文件",
-        help_text="整改通报、反馈意见（.txt、.html、.docx）或整改台账（.xlsx）",
+        help_text="整改通报、反馈意见、整改方案（.txt、.html、.docx、.pdf）或整改台账（.xlsx）",
     )
 
     def clean_file(self):
@@ -60,8 +58,8 @@ class UploadForm(forms.Form):
         name = PurePath(upload.name or "").name
         if refusal := unsupported(name):
             raise forms.ValidationError(refusal)
-        if upload.size > MAX_FILE:
-            raise forms.ValidationError(f"文件超过 {MAX_FILE // 1024 // 1024} MB，请拆分后导入。")
+        if upload.size > (limit := settings.IMPORT_MAX_BYTES):
+            raise forms.ValidationError(f"文件超过 {limit // 1024 // 1024} MB，请拆分后导入。")
         return upload
 
 
@@ -100,39 +98,33 @@ class ImportForm(CleanForm):
         return data
 
 
-def _folder() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _store(request, upload) -> str:
-    """Keep the upload under a random token; uploads older than a day are dropped."""
-    folder = _folder()
-    for old in folder.iterdir():
-        if old.stat().st_mtime < time.time() - 86400:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    with open(folder / f"{request.user.pk}-{token}", "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    request.session[SESSION_KEY] = {
-        **request.session.get(SESSION_KEY, {}),
-        token: PurePath(upload.name).name,
-    }
+def _store(request, name: str, data: bytes, draft: LedgerDraft) -> str:
+    """Keep the upload and its draft; a message names the user's older uploads that gave way
+    to it."""
+    token = pending.store(request.user.pk, data)
+    pending.keep(request.user.pk, token, draft)
+    waiting = request.session.get(SESSION_KEY, {})
+    gone = [t for t in waiting if not pending.upload_path(request.user.pk, t).is_file()]
+    if gone:
+        shown = "、".join(f"“{waiting[t]}”" for t in gone)
+        messages.info(request, f"待导入文件的空间已满，已放弃您较早上传、尚未导入的{shown}。")
+    kept = {t: n for t, n in waiting.items() if t not in gone}
+    request.session[SESSION_KEY] = {**kept, token: name}
     return token
 
 
 def _load(request, token: str) -> tuple[Path, str]:
     name = request.session.get(SESSION_KEY, {}).get(token)
-    path = _folder() / f"{request.user.pk}-{token}"
-    if not TOKEN.fullmatch(token) or not name or not path.is_file():
+    if not TOKEN.fullmatch(token) or not name:
+        raise Http404
+    path = pending.upload_path(request.user.pk, token)
+    if not path.is_file():
         raise Http404
     return path, name
 
 
 def _forget(request, token: str, path: Path) -> None:
-    path.unlink(missing_ok=True)
+    pending.drop(path)
     kept = dict(request.session.get(SESSION_KEY, {}))
     kept.pop(token, None)
     request.session[SESSION_KEY] = kept
@@ -149,13 +141,14 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        name, data = PurePath(upload.name).name, upload.read()
         try:
-            draft_from_file(upload.read(), upload.name)
+            draft = read_bounded(data, name)
+            token = _store(request, name, data, draft)
         except LedgerError as exc:
             form.add_error("file", str(exc))
         else:
-            upload.seek(0)
-            return redirect("ledger:import-preview", _store(request, upload))
+            return redirect("ledger:import-preview", token)
     return render(request, "ledger/import.html", {"form": form, "office": office})
 
 
@@ -183,13 +176,17 @@ def import_preview(request, token):
     units, office = _may_import(request)
     path, name = _load(request, token)
     data = path.read_bytes()
-    draft = draft_from_file(data, name)
+    try:
+        draft = _draft(request, token, data, name)
+    except LedgerError as exc:
+        messages.error(request, str(exc))
+        return redirect("ledger:import")
     form = ImportForm(
         request.POST or None, units=units, office=office, initial=_initial(draft, units, office)
     )
     digest = hashlib.sha256(data).hexdigest()
     if request.method == "POST" and form.is_valid():
-        inspection = _commit(request, form, data, name, digest)
+        inspection = _commit(request, form, (token, data, name), digest)
         if inspection:
             _forget(request, token, path)
             messages.success(request, f"已导入“{name}”。")
@@ -210,6 +207,15 @@ def import_preview(request, token):
     )
 
 
+def _draft(request, token: str, data: bytes, name: str) -> LedgerDraft:
+    """The draft kept at upload; an upload kept without one is read once now."""
+    draft = pending.kept(request.user.pk, token)
+    if draft is None:
+        draft = read_bounded(data, name)
+        pending.keep(request.user.pk, token, draft)
+    return draft
+
+
 def _earlier(user, digest: str, unit_name: str, round_name: str):
     """Inspections the user can see that this import would repeat: the same file, or the
     same unit and round."""
@@ -219,8 +225,9 @@ def _earlier(user, digest: str, unit_name: str, round_name: str):
     return list(Inspection.objects.for_user(user).filter(same).select_related("unit")[:5])
 
 
-def _commit(request, form, data: bytes, name: str, digest: str) -> Inspection | None:
-    """Read the file again with the corrected fields and write it, or add the errors.
+def _commit(request, form, upload: tuple, digest: str) -> Inspection | None:
+    """Write the kept draft with the corrected fields, or add the errors. A feedback date
+    other than the file's own is read again: deadlines without a year follow it.
 
     An import repeating an earlier one (same file, or same unit and round) waits for
     an explicit 确认再次导入."""
@@ -233,15 +240,14 @@ def _commit(request, form, data: bytes, name: str, digest: str) -> Inspection | 
             "again", f"该文件或同一单位同一轮次已导入过：{shown}。如确需再次导入，请勾选确认。"
         )
         return None
+    token, data, name = upload
     try:
-        with transaction.atomic():
-            draft = draft_from_file(data, name, feedback_date=fields["feedback_date"])
-            for key in ("kind", "round", "group", "start", "end"):
-                setattr(draft, key, fields[key])
-            inspection = commit_draft(draft, unit_name, actor=request.user)
-            inspection.source_sha256 = digest
-            inspection.save(update_fields=["source_sha256"])
-            return inspection
+        draft = pending.kept(request.user.pk, token)
+        if draft is None or draft.feedback_date != fields["feedback_date"]:
+            draft = read_bounded(data, name, feedback_date=fields["feedback_date"])
+        for key in ("kind", "round", "group", "start", "end"):
+            setattr(draft, key, fields[key])
+        return commit_draft(draft, unit_name, actor=request.user, source_sha256=digest)
     except LedgerError as exc:
         form.add_error(None, str(exc))
         return None

@@ -132,6 +132,25 @@ class Inspection(models.Model):
         default="editor",
         help_text="整改措施申请完成后，由谁确认",
     )
+    # 延期申请: who approves once the ledger is confirmed; the office may delegate.
+    extension_by = models.CharField(
+        "延期审批",
+        max_length=10,
+        choices=[("office", "巡察办"), ("leader", "单位领导")],
+        default="office",
+        help_text="台账确认后，措施延期申请由谁审批",
+    )
+    # 台账确认: from then on a due date moves only through an approved 延期申请.
+    confirmed_at = models.DateTimeField("台账确认时间", null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="台账确认人",
+        editable=False,
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # The file an import came from, to warn before the same file is imported twice.
     source_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -237,6 +256,8 @@ class Measure(models.Model):
     )
     term = models.CharField("时限类型", max_length=10, choices=Term.choices, default=Term.DEADLINE)
     due = models.DateField("完成时限", null=True, blank=True)
+    # The due date before the first approved 延期申请; empty for a measure never extended.
+    original_due = models.DateField("原完成时限", null=True, blank=True, editable=False)
     status = models.CharField(
         "整改状态", max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
@@ -461,3 +482,269 @@ class IndicatorRule(models.Model):
             .split(",")
             if w
         ]
+
+
+class HandoverQuerySet(UnitScopedQuerySet):
+    # A handover may span units: it is visible where any of its measures is.
+    unit_field = "items__measure__problem__inspection__unit"
+
+    def for_user(self, user, act: str = "read"):
+        return super().for_user(user, act).distinct()
+
+
+class HandoverItemQuerySet(UnitScopedQuerySet):
+    unit_field = "measure__problem__inspection__unit"
+
+
+class Handover(models.Model):
+    """交接: one person's open duties moved to a successor in one act, with why."""
+
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="交出人"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="接手人"
+    )
+    # The names as written in the 责任清单 at the time, kept if an account is renamed.
+    from_name = models.CharField("交出人姓名", max_length=100)
+    to_name = models.CharField("接手人姓名", max_length=100)
+    reason = models.CharField("交接原因", max_length=500)
+    at = models.DateTimeField("交接时间", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="经办人"
+    )
+
+    objects = HandoverQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "交接记录"
+
+    def __str__(self) -> str:
+        return f"{self.from_name} → {self.to_name}"
+
+
+class HandoverItem(models.Model):
+    """One measure a handover moved: which duties, and the 责任清单 before it."""
+
+    handover = models.ForeignKey(Handover, models.CASCADE, related_name="items")
+    measure = models.ForeignKey(Measure, models.CASCADE, related_name="handovers")
+    duties = models.CharField("交接职责", max_length=50)
+    # leader, owner and owner_user as they were, for the record.
+    before = models.JSONField("交接前", default=dict)
+    note = models.CharField("交接记录", max_length=300)
+
+    objects = HandoverItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["handover__at", "id"]
+        verbose_name = verbose_name_plural = "交接明细"
+
+
+class SearchEntryQuerySet(UnitScopedQuerySet):
+    unit_field = "unit"
+
+
+class SearchEntry(models.Model):
+    """One item the search box finds (问题, 措施, 进展, 意见, 督办单), kept with its text.
+
+    `terms` is the text as single characters between spaces, so that the database's own
+    full-text index (FTS5 on SQLite, a tsvector on PostgreSQL; see `search.py`) finds a
+    Chinese query of any length as a phrase. The foreign keys delete an item's entry
+    with it.
+    """
+
+    kind = models.CharField(max_length=10)
+    object_id = models.PositiveBigIntegerField()
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
+    inspection = models.ForeignKey(Inspection, models.CASCADE, null=True, related_name="+")
+    problem = models.ForeignKey(Problem, models.CASCADE, null=True, related_name="+")
+    measure = models.ForeignKey(Measure, models.CASCADE, null=True, related_name="+")
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=300)
+    scope = models.CharField(max_length=40)
+    terms = models.TextField()
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_entry_per_item")
+        ]
+        indexes = [models.Index(fields=["kind", "id"])]
+        verbose_name = verbose_name_plural = "检索条目"
+
+
+class AccountabilityKind(models.Model):
+    """A kind of 问责 (批评教育, 诫勉, 党纪处分 …): a list the office extends."""
+
+    name = models.CharField("问责方式", max_length=30, unique=True)
+    phrase = models.CharField(
+        "通报表述",
+        max_length=30,
+        blank=True,
+        help_text="通报中的写法，如“诫勉谈话”；留空则同问责方式",
+    )
+    position = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = verbose_name_plural = "问责方式"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def wording(self) -> str:
+        return self.phrase or self.name
+
+
+class AccountabilityQuerySet(UnitScopedQuerySet):
+    unit_field = "problem__inspection__unit"
+
+    def public(self):
+        """Records the public version may count: on a problem (and measure) it shows."""
+        return self.filter(problem__in=Problem.objects.public()).filter(
+            Q(measure=None) | Q(measure__withhold_reason="")
+        )
+
+
+class Accountability(models.Model):
+    """问责: one person held accountable for a problem (or one of its measures).
+
+    Persons' names are read only inside the system; the public version counts them.
+    """
+
+    problem = models.ForeignKey(Problem, models.CASCADE, related_name="accountabilities")
+    measure = models.ForeignKey(
+        Measure,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="accountabilities",
+        verbose_name="整改措施",
+    )
+    name = models.CharField("姓名", max_length=50)
+    post = models.CharField("职务", max_length=100, blank=True)
+    person_unit = models.CharField("所在单位", max_length=100, blank=True)
+    kind = models.ForeignKey(
+        AccountabilityKind, models.PROTECT, related_name="records", verbose_name="问责方式"
+    )
+    decided_on = models.DateField("问责日期")
+    decided_by = models.CharField("问责决定机关", max_length=100)
+    note = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = live(AccountabilityQuerySet, "problem__inspection__voided_at")
+    all_objects = AccountabilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decided_on", "id"]
+        verbose_name = verbose_name_plural = "问责记录"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.kind}）"
+
+
+class ExtensionQuerySet(UnitScopedQuerySet):
+    unit_field = "measure__problem__inspection__unit"
+
+
+class Extension(models.Model):
+    """延期申请: a new due date asked with a reason, approved or refused."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+
+    measure = models.ForeignKey(Measure, models.CASCADE, related_name="extensions")
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    old_due = models.DateField("原完成时限", null=True, blank=True)
+    new_due = models.DateField("申请延期至")
+    reason = models.TextField("延期理由")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    answer = models.TextField("审批意见", blank=True)
+
+    objects = live(ExtensionQuerySet, "measure__problem__inspection__voided_at")
+    all_objects = ExtensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure"], condition=Q(status="requested"), name="one_pending_extension"
+            ),
+        ]
+        verbose_name = verbose_name_plural = "延期申请"
+
+
+class InspectionLinkQuerySet(UnitScopedQuerySet):
+    unit_field = "inspection__unit"
+
+
+class InspectionLink(models.Model):
+    """回头看: an inspection linked to an earlier inspection of the same unit."""
+
+    inspection = models.ForeignKey(
+        Inspection, models.CASCADE, related_name="earlier_links", verbose_name="本次巡察"
+    )
+    earlier = models.ForeignKey(
+        Inspection, models.CASCADE, related_name="later_links", verbose_name="此前巡察"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="关联人"
+    )
+    linked_at = models.DateTimeField("关联时间", default=timezone.now)
+
+    objects = InspectionLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-earlier__feedback_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "earlier"], name="unique_earlier_link"),
+        ]
+        verbose_name = verbose_name_plural = "回头看关联"
+
+
+class KeptCount(models.Model):
+    """The dashboard's counts of one inspection, kept by `counts.keep` in the same
+    transaction as every change, so that the dashboard reads a few rows per inspection
+    instead of its measures. Three kinds of row:
+
+    - measures by status, term and whether extended (`status` set, `due` empty);
+    - open dated measures by due date (`status` empty, `due` set), for 超期 and 临期: a due
+      date already past may be folded into `PAST`, as each day passes (`counts.fold`);
+    - the problems: how many, rectified, signed off (`status` and `due` empty).
+    """
+
+    PAST = dt.date(1900, 1, 1)
+
+    inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, blank=True)
+    term = models.CharField(max_length=20, blank=True)
+    extended = models.BooleanField(default=False)
+    due = models.DateField(null=True)
+    n = models.IntegerField(default=0)
+    problems = models.IntegerField(default=0)
+    rectified = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["due", "inspection"], name="keptcount_due")]
+        verbose_name = verbose_name_plural = "看板计数"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from zhenggai.accounts.access import EDIT, OFFICE, REGISTER, REPORT, access_for
 from zhenggai.audit.services import record
+from zhenggai.forms import EARLIEST_DATE
+from zhenggai.notices.figures import MAX_FIGURE
 from zhenggai.notices.render import cn_date
 
 from . import filetypes
@@ -83,6 +85,24 @@ def _check_due(inspection: Inspection, due: dt.date | None) -> None:
         )
 
 
+# A figure is a count or an amount as a notice states it: at least 0, below the bound
+# the notice parser keeps (and the column holds), at most four decimal places.
+FIGURE_LIMIT = Decimal(int(MAX_FIGURE))
+FIGURE_PLACES = Decimal("0.0001")
+
+
+def check_figure(value: Decimal) -> None:
+    """Refuse a figure no page could show: NaN, infinite, negative, too big or too fine."""
+    if not value.is_finite():
+        raise LedgerError(f"成效数据的数值“{value}”不是数字。")
+    if value < 0:
+        raise LedgerError(f"成效数据的数值 {value:f} 不能为负数。")
+    if value >= FIGURE_LIMIT:
+        raise LedgerError(f"成效数据的数值 {value:f} 过大，须小于 {FIGURE_LIMIT:,}（1000亿）。")
+    if value != value.quantize(FIGURE_PLACES, rounding=ROUND_DOWN):
+        raise LedgerError(f"成效数据的数值 {value:f} 最多保留四位小数。")
+
+
 def _check_reported_on(inspection: Inspection, day: dt.date) -> None:
     """A progress report is dated between the feedback and today."""
     today = timezone.localdate()
@@ -91,6 +111,9 @@ def _check_reported_on(inspection: Inspection, day: dt.date) -> None:
     start = inspection.feedback_date or inspection.start
     if start and day < start:
         raise LedgerError(f"进展日期 {cn_date(day)} 早于反馈日期 {cn_date(start)}，请核对。")
+    # An inspection kept from before dates were checked may have been fed back in 0001.
+    if day < EARLIEST_DATE:
+        raise LedgerError(f"进展日期 {cn_date(day)} 早于 {cn_date(EARLIEST_DATE)}，请核对。")
 
 
 def check_register(actor, unit) -> None:
@@ -252,17 +275,26 @@ def delete_problem(problem: Problem, *, actor) -> None:
 
 @transaction.atomic
 def move(obj: Problem | Measure, *, actor, up: bool) -> None:
-    """Swap an item with its neighbour above or below."""
+    """Swap an item with its neighbour above or below.
+
+    An order is part of what is edited: after 销号 neither the closed item nor its
+    neighbour moves (the neighbour's move would renumber the closed one).
+    """
     if isinstance(obj, Problem):
         siblings = Problem.objects.filter(inspection=obj.inspection_id, parent=obj.parent_id)
         unit_id = obj.inspection.unit_id
     else:
+        _check_open(obj.problem)
         siblings = Measure.objects.filter(problem=obj.problem_id)
         unit_id = obj.problem.inspection.unit_id
     ordered = list(siblings.select_for_update(of=("self",)).order_by("position", "id"))
     index = next(i for i, item in enumerate(ordered) if item.pk == obj.pk)
     other = index - 1 if up else index + 1
-    if not 0 <= other < len(ordered):
+    inside = 0 <= other < len(ordered)
+    if isinstance(obj, Problem):
+        for item in [ordered[index], *([ordered[other]] if inside else [])]:
+            _check_open(item)
+    if not inside:
         return
     ordered[index], ordered[other] = ordered[other], ordered[index]
     for position, item in enumerate(ordered, start=1):
@@ -285,9 +317,21 @@ def add_measure(problem: Problem, *, actor, **fields) -> Measure:
     return measure
 
 
+def _check_confirmed_due(measure: Measure, fields: dict) -> None:
+    """After 台账确认 the due date moves only through an approved 延期申请."""
+    inspection = measure.problem.inspection
+    if inspection.confirmed_at and "due" in fields and fields["due"] != measure.due:
+        raise LedgerError(
+            f"台账已于{cn_date(timezone.localdate(inspection.confirmed_at))}确认，"
+            f"措施“{measure.text[:30]}”的完成时限不能直接修改；"
+            "如需调整，请在措施页面提出延期申请，经批准后生效。"
+        )
+
+
 @transaction.atomic
 def update_measure(measure: Measure, *, actor, version: int | None = None, **fields) -> Measure:
     _check_open(measure.problem)
+    _check_confirmed_due(measure, fields)
     _check_due(measure.problem.inspection, fields.get("due"))
     _check_version(measure, version, fields)
     check_term(fields.get("term", measure.term), fields.get("status", measure.status))
@@ -477,6 +521,8 @@ def report_progress(
     """A progress report with its figures (value, unit, counts) and evidence."""
     _check_open(measure.problem)
     _check_reported_on(measure.problem.inspection, reported_on)
+    for value, _unit, _counts in figures:
+        check_figure(Decimal(str(value)))
     for upload in files:
         check_upload(upload)
     progress = Progress.objects.create(

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import imports_views, views
+from . import (
+    bulk_views,
+    handover_views,
+    imports_views,
+    lookback_views,
+    record_views,
+    search_views,
+    views,
+)
 
 app_name = "ledger"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("inspections/", views.home, name="home"),
     path("inspections/add/", views.inspection_add, name="inspection-add"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
     path("inspections/<int:pk>/edit/", views.inspection_edit, name="inspection-edit"),
@@ -16,6 +24,8 @@ urlpatterns = [
     path("problems/<int:pk>/move/", views.problem_move, name="problem-move"),
     path("problems/<int:pk>/delete/", views.problem_delete, name="problem-delete"),
     path("problems/<int:pk>/measures/add/", views.measure_add, name="measure-add"),
+    path("search/", search_views.search_page, name="search"),
+    path("measures/bulk/", bulk_views.measure_bulk, name="measure-bulk"),
     path("measures/<int:pk>/", views.measure_detail, name="measure-detail"),
     path("measures/<int:pk>/edit/", views.measure_edit, name="measure-edit"),
     path("measures/<int:pk>/move/", views.measure_move, name="measure-move"),
@@ -35,4 +45,32 @@ urlpatterns = [
     path("inspections/<int:pk>/xlsx/", imports_views.inspection_xlsx, name="inspection-xlsx"),
     path("rounds/", imports_views.round_list, name="round-list"),
     path("rounds/xlsx/", imports_views.round_xlsx, name="round-xlsx"),
+    path("handovers/", handover_views.handover_list, name="handover-list"),
+    path("handovers/add/", handover_views.handover_add, name="handover-add"),
+    path("handovers/<int:pk>/", handover_views.handover_detail, name="handover-detail"),
+    path(
+        "problems/<int:pk>/accountability/",
+        record_views.accountability_list,
+        name="accountability-list",
+    ),
+    path(
+        "accountability/<int:pk>/edit/",
+        record_views.accountability_edit,
+        name="accountability-edit",
+    ),
+    path(
+        "accountability/<int:pk>/delete/",
+        record_views.accountability_delete,
+        name="accountability-delete",
+    ),
+    path("accountability/kinds/", record_views.kind_list, name="accountability-kinds"),
+    path("measures/<int:pk>/extension/", record_views.extension_request, name="extension-request"),
+    path("extensions/<int:pk>/decide/", record_views.extension_decide, name="extension-decide"),
+    path("inspections/<int:pk>/confirm/", record_views.ledger_confirm, name="ledger-confirm"),
+    path(
+        "inspections/<int:pk>/earlier/",
+        lookback_views.inspection_earlier,
+        name="inspection-earlier",
+    ),
+    path("earlier/<int:pk>/remove/", lookback_views.earlier_remove, name="earlier-remove"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhenggai.accounts.access import REGISTER, Role, members_q, units_for
+from zhenggai.accounts.access import OFFICE, REGISTER, Role, access_for, members_q, units_for
 
 from . import services
 from .access import (
@@ -19,6 +19,7 @@ from .access import (
     may_confirm,
 )
 from .counts import Tally, tallies
+from .extensions import may_decide
 from .forms import CorrectionForm, InspectionForm, MeasureForm, ProblemForm, ProgressForm
 from .models import Completion, Inspection
 from .tree import build_tree
@@ -89,6 +90,7 @@ def inspection_detail(request, pk):
             "stats": stats,
             "can_edit": can_edit,
             "can_void": services.may_void(request.user, inspection),
+            "can_confirm_ledger": access_for(request.user).may(OFFICE, inspection.unit),
             "today": today,
             "lights": LIGHTS,
         },
@@ -196,7 +198,8 @@ def problem_edit(request, pk):
 @require_POST
 def problem_move(request, pk):
     problem, _ = get_problem_for_user(request, pk, edit=True)
-    services.move(problem, actor=request.user, up=request.POST.get("dir") == "up")
+    up = request.POST.get("dir") == "up"
+    _act(request, lambda: services.move(problem, actor=request.user, up=up), "已调整顺序。")
     return redirect("ledger:inspection-detail", problem.inspection_id)
 
 
@@ -272,7 +275,8 @@ def measure_edit(request, pk):
 @require_POST
 def measure_move(request, pk):
     measure, _, _ = get_measure_for_user(request, pk, edit=True)
-    services.move(measure, actor=request.user, up=request.POST.get("dir") == "up")
+    up = request.POST.get("dir") == "up"
+    _act(request, lambda: services.move(measure, actor=request.user, up=up), "已调整顺序。")
     return redirect("ledger:inspection-detail", measure.problem.inspection_id)
 
 
@@ -305,6 +309,8 @@ def measure_detail(request, pk):
     )
     completions = list(measure.completions.select_related("requested_by", "reviewer"))
     pending = next((c for c in completions if c.status == Completion.Status.REQUESTED), None)
+    extension_list = list(measure.extensions.select_related("requested_by", "decided_by"))
+    pending_extension = next((x for x in extension_list if x.status == "requested"), None)
     return render(
         request,
         "ledger/measure.html",
@@ -319,6 +325,9 @@ def measure_detail(request, pk):
             "completions": completions,
             "pending": pending,
             "can_confirm": may_confirm(request.user, measure.problem.inspection),
+            "extensions": extension_list,
+            "pending_extension": pending_extension,
+            "can_decide": may_decide(request.user, measure.problem.inspection),
             "paper_only": pending is not None and not services.evidence_counts(measure)[0],
             "closed": measure.problem.closed_at
             or (measure.problem.parent_id and measure.problem.parent.closed_at),

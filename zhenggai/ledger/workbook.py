@@ -33,10 +33,11 @@ from django.utils import timezone
 from xlsxwriter.worksheet import Worksheet
 
 from zhenggai.notices.render import cn_date
+from zhenggai.xlsx import add_formats, put, put_row
 
 from . import rules
 from .counts import Tally, tally
-from .models import Evidence, Inspection, Measure, Problem, Progress
+from .models import Evidence, HandoverItem, Inspection, Measure, Problem, Progress
 
 Term, Status = Measure.Term, Measure.Status
 LEDGER = [
@@ -61,10 +62,15 @@ PROBLEMS = [
     ("销号情况", 14),
 ]
 TASKS = [("序号", 8), ("具体问题", 40), ("整改措施", 70), ("完成时限", 16), ("整改状态", 12)]
-DUTIES = [("序号", 8), ("整改措施", 70), ("责任领导", 16), ("责任部门", 20), ("责任人", 16)]
+DUTIES = [
+    ("序号", 8),
+    ("整改措施", 70),
+    ("责任领导", 16),
+    ("责任部门", 20),
+    ("责任人", 16),
+    ("交接记录", 40),
+]
 UNIT_COLUMN = ("被巡察单位", 16)
-# Text starting with these is a formula to Excel, WPS and every CSV they save.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEAD_ROWS = 3  # title, inspection line, header
 
 
@@ -102,6 +108,7 @@ class LedgerRow:
     status: str
     progress: str
     evidence: str
+    handover: str = ""  # the 交接 records of the measure, for the 责任清单
 
 
 class Joined(Aggregate):
@@ -153,7 +160,11 @@ def measure_rows(inspections: list[Inspection], internal: bool) -> tuple[list, d
         measure_key=F("progress__measure"),
         shown=Case(When(name="", then=F("reference")), default=F("name")),
     )
+    handovers = HandoverItem.objects.filter(measure=OuterRef("pk")).annotate(
+        measure_key=F("measure")
+    )
     rows = measures.annotate(
+        handover_text=_joined(handovers, "note"),
         progress_text=_joined(progress, "text"),
         evidence_text=_joined(evidence, "shown"),
         cat_position=Coalesce("problem__parent__position", "problem__position"),
@@ -187,6 +198,7 @@ def measure_rows(inspections: list[Inspection], internal: bool) -> tuple[list, d
             "status",
             "progress_text",
             "evidence_text",
+            "handover_text",
         ).iterator(chunk_size=2000),
     )
 
@@ -233,6 +245,7 @@ def ledger_rows(
             Status(status).label if status else "",
             row[9] or "",
             row[10] or "",
+            row[11] or "",
         )
         last = keys
 
@@ -276,7 +289,7 @@ def _bare_rows(inspection_id: int, problems: Iterator, bare: set, until=None) ->
         if problem_id == until:
             return
         if problem_id in bare:
-            yield (inspection_id, problem_id, "", "", "", "", None, None, None, "", "")
+            yield (inspection_id, problem_id, "", "", "", "", None, None, None, "", "", "")
 
 
 def _run(runs: Counter, kind: str, keys: tuple, last: tuple, level: int) -> int:
@@ -294,29 +307,33 @@ def due_text(term: str, due: dt.date | None) -> dt.date | str:
 
 
 def _formats(book) -> dict:
+    """Each cell style, and its twin with Excel's quotePrefix for formula-like text."""
     cell = {"border": 1, "text_wrap": True, "valign": "top", "font_size": 10}
-    return {
-        "title": book.add_format({"bold": True, "font_size": 16, "align": "center"}),
-        "info": book.add_format({"font_size": 10}),
-        "head": book.add_format(
-            {**cell, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#D9E1F2"}
-        ),
-        "cell": book.add_format(cell),
-        "quoted": book.add_format({**cell, "quote_prefix": True}),
-        "date": book.add_format({**cell, "num_format": 'yyyy"年"m"月"d"日"'}),
-        "merged": book.add_format({**cell, "valign": "vcenter"}),
-        "merged_quoted": book.add_format({**cell, "valign": "vcenter", "quote_prefix": True}),
+    styles = {
+        "title": {"bold": True, "font_size": 16, "align": "center"},
+        "info": {"font_size": 10},
+        "head": {
+            **cell,
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "bg_color": "#D9E1F2",
+        },
+        "cell": cell,
+        "date": {**cell, "num_format": 'yyyy"年"m"月"d"日"'},
+        "merged": {**cell, "valign": "vcenter"},
     }
+    return add_formats(book, styles)
 
 
 def _sheet(book, name: str, columns: list, title: str, info: str, fmt: dict) -> StreamingSheet:
     sheet = book.add_worksheet(name, worksheet_class=StreamingSheet)
     last = len(columns) - 1
-    sheet.merge_range(0, 0, 0, last, title, fmt["title"])
-    sheet.merge_range(1, 0, 1, last, info, fmt["info"])
+    put(sheet, 0, 0, title, fmt, style="title", merge_to=(0, last))
+    put(sheet, 1, 0, info, fmt, style="info", merge_to=(1, last))
     for col, (label, width) in enumerate(columns):
         sheet.set_column(col, col, width)
-        sheet.write_string(2, col, label, fmt["head"])
+        put(sheet, 2, col, label, fmt, style="head")
     sheet.freeze_panes(HEAD_ROWS, 0)
     sheet.repeat_rows(2)
     sheet.set_landscape()
@@ -325,40 +342,6 @@ def _sheet(book, name: str, columns: list, title: str, info: str, fmt: dict) -> 
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_footer("&C第 &P 页，共 &N 页")
     return sheet
-
-
-def put(sheet, row: int, col: int, value, fmt: dict, merged: bool = False) -> None:
-    """Write one cell: the only place cell values reach a sheet.
-
-    Text always goes through write_string, so it is never a formula. Text that starts
-    with = + - @ also gets Excel's quotePrefix (the apostrophe-equivalent): Excel and
-    WPS show it unchanged and keep it text when it is edited. A literal leading ' would
-    instead become part of the text on re-import and in every copy.
-    """
-    style = fmt["merged"] if merged else fmt["cell"]
-    # str first: nearly every cell is text, and this runs for every cell of 100,000 rows.
-    if type(value) is str:
-        if not value:
-            sheet.write_blank(row, col, None, style)
-        elif value[0] in FORMULA_START:
-            sheet.write_string(row, col, value, fmt["merged_quoted" if merged else "quoted"])
-        else:
-            sheet.write_string(row, col, value, style)
-    elif value is None:
-        sheet.write_blank(row, col, None, style)
-    elif isinstance(value, dt.date):
-        sheet.write_datetime(row, col, value, fmt["date"])
-    else:
-        sheet.write_number(row, col, value, style)
-
-
-def _put_run(sheet, row: int, col: int, value: str, run: int, fmt: dict) -> None:
-    """A cell of a merged column: the text where a run opens, a formatted blank below."""
-    if run == 0:
-        sheet.write_blank(row, col, None, fmt["merged"])
-        return
-    put(sheet, row, col, value, fmt, merged=run > 1)
-    sheet.merge_down(row, col, row + run - 1)
 
 
 def write_ledger(
@@ -378,15 +361,22 @@ def write_ledger(
     total = tally(inspections, timezone.localdate(), public=not internal)
     _write_cells(problem_sheet, last + 1, total_row(total), fmt)
     seq = 0
+    shift = 1 if several else 0
+    # The merged columns (unit, category, problem) take "merged" where a run spans rows.
+    plain = ("cell",) * (len(ledger_cols) - 2 - shift)
     for index, row in enumerate(ledger_rows(inspections, problems, counts, measures)):
         r = HEAD_ROWS + index
-        put(ledger, r, 0, row.seq or "", fmt)
-        shift = 1 if several else 0
+        runs = [(row.category, row.category_run), (row.problem, row.problem_run)]
         if several:
-            _put_run(ledger, r, 1, row.unit, row.unit_run, fmt)
-        _put_run(ledger, r, 1 + shift, row.category, row.category_run, fmt)
-        _put_run(ledger, r, 2 + shift, row.problem, row.problem_run, fmt)
-        rest = (
+            runs.insert(0, (row.unit, row.unit_run))
+        values: list = [row.seq or ""]
+        styles = ["cell"]
+        for col, (value, run) in enumerate(runs, start=1):
+            values.append(value if run else None)
+            styles.append("merged" if run != 1 else "cell")
+            if run > 1:
+                ledger.merge_down(r, col, r + run - 1)
+        values += (
             row.text,
             row.leader,
             row.department,
@@ -396,16 +386,16 @@ def write_ledger(
             row.progress,
             row.evidence,
         )
-        for col, value in enumerate(rest, start=3 + shift):
-            put(ledger, r, col, value, fmt)
+        put_row(ledger, r, values, fmt, (*styles, *plain))
         if not row.seq:
             continue  # a problem without measures: no task, no duty
         seq = row.seq
         # A measure under a category itself is listed against the category.
         problem = row.problem or row.category
         r = HEAD_ROWS + seq - 1
-        _write_cells(tasks, r, (row.seq, problem, row.text, row.due, row.status), fmt)
-        _write_cells(duties, r, (row.seq, row.text, row.leader, row.department, row.owner), fmt)
+        put_row(tasks, r, (row.seq, problem, row.text, row.due, row.status), fmt)
+        duty = (row.seq, row.text, row.leader, row.department, row.owner, row.handover)
+        put_row(duties, r, duty, fmt)
     book.close()
     return seq
 

@@ -11,15 +11,19 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 
+from django.conf import settings
 from python_calamine import CalamineWorkbook
 
+# Column names are matched in notices.headers, shared with the Word-table reader;
+# header_field stays importable from here.
+from zhenggai.notices.headers import find_header, header_field  # noqa: F401
 from zhenggai.notices.render import cn_date
 from zhenggai.safezip import UnsafeZip, check_zip
 
 from .draft import (
-    MAX_FILE,
     DraftCategory,
     DraftMeasure,
     DraftProblem,
@@ -28,18 +32,20 @@ from .draft import (
     kind_of,
     parse_due,
     parse_status,
-    squeeze,
 )
 from .models import Inspection, Measure
 
 Term, Status = Measure.Term, Measure.Status
 
-MAX_UNPACKED = 1024 * 1024 * 1024
+# A 100,000-row ledger written with inline strings unpacks to about 80 MB.
+MAX_UNPACKED = 512 * 1024 * 1024
 # Spreadsheet XML compresses well, but not a thousandfold: beyond that it is a bomb.
 MAX_RATIO = 1000
 # A workbook has a few dozen parts; thousands means something else.
 MAX_ENTRIES = 2000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The header is looked for in a sheet's first rows; the row limit counts the rows below.
+HEAD_ROWS = 30
 
 
 class WorkbookError(Exception):
@@ -48,8 +54,8 @@ class WorkbookError(Exception):
 
 def check_container(data: bytes, name: str) -> None:
     """Refuse what is not a safe .xlsx before anything is unpacked."""
-    if len(data) > MAX_FILE:
-        raise WorkbookError(f"文件“{name}”超过 {MAX_FILE // 1024 // 1024} MB，请拆分后导入。")
+    if len(data) > (limit := settings.IMPORT_MAX_BYTES):
+        raise WorkbookError(f"文件“{name}”超过 {limit // 1024 // 1024} MB，请拆分后导入。")
     if not data:
         raise WorkbookError(f"文件“{name}”是空文件。")
     if data.startswith(OLE_MAGIC):
@@ -70,76 +76,126 @@ def check_container(data: bytes, name: str) -> None:
         if isinstance(exc, UnsafeZip):
             raise WorkbookError(f"工作簿“{name}”已拒绝：{exc}。") from None
         raise WorkbookError(f"工作簿“{name}”已损坏，无法打开。") from None
-    if not any(e.filename == "xl/workbook.xml" for e in entries):
+    names = {e.filename for e in entries}
+    # calamine would read the parts of another format (.ods, .xlsb) in the same zip.
+    if "xl/workbook.xml" not in names or names & {"content.xml", "xl/workbook.bin"}:
         raise WorkbookError(f"“{name}”不是 Excel 工作簿（.xlsx）文件。")
+    try:
+        check_sheets(data, name)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ):
+        raise WorkbookError(f"工作簿“{name}”已损坏，无法打开。") from None
 
 
-ALIASES = {
-    "seq": ("序号", "编号"),
-    "unit": ("被巡察单位", "被巡视单位", "被检查单位", "单位名称"),
-    "category": ("问题类别", "问题类型", "问题分类", "类别", "反馈问题类别", "问题方面", "方面"),
-    "problem": (
-        "具体问题",
-        "问题",
-        "存在问题",
-        "问题描述",
-        "问题表现",
-        "反馈问题",
-        "具体表现",
-        "主要问题",
-        "问题清单",
-    ),
-    "measure": ("整改措施", "措施", "具体措施", "整改举措", "整改任务", "任务清单"),
-    "goal": ("整改目标",),
-    "leader": ("责任领导", "牵头领导", "分管领导", "领导"),
-    "department": (
-        "责任部门",
-        "责任单位",
-        "牵头部门",
-        "牵头单位",
-        "责任科室",
-        "责任处室",
-        "承办部门",
-    ),
-    "owner": ("责任人", "整改责任人", "具体责任人", "经办人"),
-    "due": ("完成时限", "时限", "完成时间", "整改时限", "整改期限", "完成期限", "办结时限"),
-    "status": ("整改状态", "状态", "完成情况", "是否完成"),
-    "progress": ("整改进展", "进展情况", "整改进展情况", "整改完成情况", "整改情况", "进展"),
-    "evidence": ("佐证材料", "佐证", "证明材料", "印证材料", "佐证资料"),
-}
-_BY_ALIAS = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
-_BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
+# Where a sheet's XML places its cells: <row r="5">, <c r="B5"/>, <dimension ref="A1:K9"/>.
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*)>")
+_R = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
+_REF = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["'](?:\w+:)?([A-Za-z]{1,3})(\d+)["']""")
+# How Excel, WPS, LibreOffice and our own export write them: every row and cell opens
+# with r="…" after one space; then only the places that could pass a limit are read.
+_OPENINGS = (b"<c ", b"<c>", b"<c/>", b"<row ", b"<row>")
+_WIDE = re.compile(rb' r="([A-Za-z]{2,3})\d')
 
 
-def header_field(value) -> str | None:
-    """The field a header cell names: exactly, or by the longest name it contains."""
-    text = _BRACKETS.sub("", squeeze(str(value or ""))).rstrip("：:")
-    if not text or len(text) > 20:
-        return None
-    if text in _BY_ALIAS:
-        return _BY_ALIAS[text]
-    found = [a for a in _BY_ALIAS if len(a) >= 2 and a in text]
-    return _BY_ALIAS[max(found, key=len)] if found else None
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
 
 
-def find_header(rows: list[list]) -> tuple[int, dict[str, tuple[int, str]]] | None:
-    """(row index, field -> (column, header text)) of the best header among rows."""
-    best = None
-    for index, row in enumerate(rows):
-        columns: dict[str, tuple[int, str]] = {}
-        for col, value in enumerate(row):
-            name = header_field(value)
-            if name and name not in columns:
-                columns[name] = (col, str(value).strip())
-        if ("measure" in columns or "goal" in columns) and len(columns) >= 3:
-            if best is None or len(columns) > len(best[1]):
-                best = (index, columns)
-    if best and "measure" not in best[1]:
-        best[1]["measure"] = best[1].pop("goal")
-    if best and "category" not in best[1] and "problem" in best[1]:
-        # A one-level ledger: its problems are the categories.
-        best[1]["category"] = best[1].pop("problem")
-    return best
+class SheetSize:
+    """The rows and columns a part's cells reach, as calamine would place them."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = self.columns = self.row = self.column = 0
+        # Rows with as many digits as the limit: few in a sheet within it.
+        self.far = re.compile(rb' r="[A-Za-z]{0,3}(\d{%d,})"' % len(str(rows)))
+
+    def quick(self, chunk: bytes) -> bool:
+        """Read a chunk written the usual way, in bulk; False if it is not."""
+        tags = sum(chunk.count(opening) for opening in _OPENINGS)
+        if tags != chunk.count(b' r="'):
+            return False
+        self.reach(max(map(int, self.far.findall(chunk)), default=0), 0)
+        self.reach(0, max(map(_column, set(_WIDE.findall(chunk))), default=0))
+        return True
+
+    def follow(self, chunk: bytes) -> None:
+        """Read a chunk tag by tag: a row or cell without r="…" follows the one before."""
+        for kind, attrs in _TAG.findall(chunk):
+            at = _R.search(attrs)
+            if kind == b"row":
+                self.row = int(at[2]) if at and at[2] else self.row + 1
+                self.column = 0
+            else:
+                self.column = _column(at[1]) if at and at[1] else self.column + 1
+                self.row = int(at[2]) if at and at[2] else max(self.row, 1)
+            self.reach(self.row, self.column)
+
+    def declared(self, head: bytes) -> None:
+        """The size the sheet says it has, in <dimension>, which comes before the cells."""
+        if ref := _REF.search(head):
+            self.reach(int(ref[2]), _column(ref[1]))
+
+    def reach(self, row: int, column: int) -> None:
+        self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+
+
+def check_sheets(data: bytes, name: str) -> None:
+    """Refuse a workbook whose sheets reach beyond the limits, before calamine allocates
+    the grid of rows × columns (one cell at XFD1048576 would ask for 512 GB). Within the
+    limits the grid is at most about 10 million cells. XML crafted to be misjudged here
+    (a tab before r=) still meets the reading process's memory bound
+    (sandbox.py)."""
+    rows, columns = settings.IMPORT_MAX_ROWS + HEAD_ROWS, settings.IMPORT_MAX_COLUMNS
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in archive.infolist():
+            if not entry.filename.endswith(".xml"):
+                continue
+            size = _measure(archive, entry, rows)
+            if size.rows > rows:
+                raise WorkbookError(
+                    f"工作簿“{name}”的“{entry.filename}”有 {size.rows} 行，超过上限"
+                    f"（表头以下 {rows - HEAD_ROWS} 行），请拆分后分别导入，或删除表格末尾的空行。"
+                )
+            if size.columns > columns:
+                raise WorkbookError(
+                    f"工作簿“{name}”的“{entry.filename}”有 {size.columns} 列，"
+                    f"超过上限 {columns} 列，请删除多余的列后再导入。"
+                )
+
+
+def _measure(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, rows: int) -> SheetSize:
+    """The size of one part: in bulk if it is written the usual way, else tag by tag."""
+    size = SheetSize(rows)
+    if not all(size.quick(chunk) for chunk in _chunks(archive, entry)):
+        size = SheetSize(rows)
+        for chunk in _chunks(archive, entry):
+            size.follow(chunk)
+    size.declared(next(_chunks(archive, entry)))
+    return size
+
+
+def _chunks(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part in pieces of about a megabyte, each ending before a tag."""
+    rest = b""
+    with archive.open(entry) as part:
+        while chunk := part.read(1 << 20):
+            chunk = rest + chunk
+            cut = max(chunk.rfind(b"<"), 0)
+            yield chunk[:cut]
+            rest = chunk[cut:]
+            if len(rest) > 1 << 20:  # no real tag is a megabyte long
+                raise WorkbookError(f"“{entry.filename}”中有异常的超长标记，无法读取。")
+    yield rest
 
 
 def read_workbook(
@@ -185,7 +241,7 @@ def _find_sheet(book, filename: str):
         head = []
         for row in rows:
             head.append(row)
-            if len(head) >= 30:
+            if len(head) >= HEAD_ROWS:
                 break
         found = find_header(head)
         if found:

@@ -1,7 +1,8 @@
 """Official documents as .docx, laid out after GB/T 9704-2012 (党政机关公文格式).
 
-`official_docx` lays out any list of render.Paragraph (a notice, later a supervision
-order); `to_docx` feeds it a notice. Fonts are named as Chinese offices install them;
+`official_docx` lays out any list of render.Paragraph and render.Table (a notice, a
+supervision order, the documents of the rectification cycle), under a red 版头 and a
+文号 when given; `to_docx` feeds it a notice. Fonts are named as Chinese offices install them;
 Word, WPS and LibreOffice substitute when one is missing, the layout does not move
 because every line has an exact height.
 """
@@ -21,7 +22,7 @@ from docx.shared import Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml.etree import _Element
 
-from zhenggai.notices.render import Paragraph, to_paragraphs
+from zhenggai.notices.render import Paragraph, Table, to_paragraphs
 from zhenggai.notices.tree import Notice
 
 XIAOBIAOSONG = "方正小标宋简体"
@@ -42,6 +43,10 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 BODY_SIZE = 32  # half-points: 三号, 16 pt
 TITLE_SIZE = 44  # 二号, 22 pt
 PAGE_NUMBER_SIZE = 28  # 四号, 14 pt
+TABLE_SIZE = 28  # 四号 in tables: a six-column list stays legible on A4
+LETTERHEAD_SIZE = 72  # 小初, 36 pt: the 发文机关标志, in red
+LETTERHEAD_MIN_SIZE = 44  # 二号: a long 版头 shrinks down to this size, then wraps
+RED = "FF0000"
 # Rounded down: 22 lines of 580 twips would overrun the 225 mm text block by 4 twips
 # and push the 22nd line onto the next page.
 LINE_PITCH = (PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) // LINES_PER_PAGE
@@ -81,23 +86,45 @@ LOOKS = {
     "signature": _Look(FANGSONG, align="right", first_line=0),
     "date": _Look(FANGSONG, align="right", first_line=0),
     "blank": _Look(FANGSONG, first_line=0),
+    "letterhead": _Look(XIAOBIAOSONG, LETTERHEAD_SIZE, align="center", first_line=0),
 }
+Block = Paragraph | Table
 
 
-def to_docx(notice: Notice, *, internal: bool = False) -> bytes:
-    """The notice as a GB/T 9704 .docx; the internal version carries the 内部 mark."""
-    return official_docx(to_paragraphs(notice, internal=internal))
+def to_docx(
+    notice: Notice,
+    *,
+    internal: bool = False,
+    letterhead: str | None = None,
+    doc_number: str | None = None,
+) -> bytes:
+    """The notice as a GB/T 9704 .docx; the internal version carries the 内部 mark, and
+    the issuer's red 版头 and a 文号 head it when given."""
+    paragraphs = to_paragraphs(notice, internal=internal)
+    return official_docx(paragraphs, letterhead=letterhead, doc_number=doc_number)
 
 
-def official_docx(paragraphs: list[Paragraph], *, doc_number: str | None = None) -> bytes:
-    """Lay typed paragraphs out as an official document and return the .docx bytes."""
+def official_docx(
+    paragraphs: list[Block], *, doc_number: str | None = None, letterhead: str | None = None
+) -> bytes:
+    """Lay typed paragraphs (and tables) out as an official document: the .docx bytes.
+
+    `letterhead`: the 发文机关标志 set in red above a red rule, the 文号 between them."""
     doc = Document()
     _set_defaults(doc)
     section = doc.sections[0]
     _set_page(section)
     indents = _signature_indents(paragraphs)
-    for para in _with_blank_lines(paragraphs, doc_number):
-        _write_paragraph(doc.add_paragraph(), para, indents.get(para.kind, 0))
+    blocks = _with_blank_lines(paragraphs, None if letterhead else doc_number)
+    if letterhead:
+        blocks = _with_letterhead(blocks, letterhead, doc_number)
+    for block in blocks:
+        if isinstance(block, Table):
+            _write_table(doc, block)
+        elif block.kind == "rule":
+            _write_rule(doc.add_paragraph(), block.text)
+        else:
+            _write_paragraph(doc.add_paragraph(), block, indents.get(block.kind, 0))
     doc.settings.odd_and_even_pages_header_footer = True
     _write_page_number(section.footer.paragraphs[0], odd=True)
     _write_page_number(section.even_page_footer.paragraphs[0], odd=False)
@@ -109,10 +136,20 @@ def official_docx(paragraphs: list[Paragraph], *, doc_number: str | None = None)
     return out.getvalue()
 
 
-def _with_blank_lines(paragraphs: list[Paragraph], doc_number: str | None) -> list[Paragraph]:
+def _with_letterhead(blocks: list[Block], letterhead: str, doc_number: str | None) -> list[Block]:
+    """The 版头 after the 内部 mark: organ, a blank line, the 文号 over the red rule."""
+    at = next((i for i, b in enumerate(blocks) if b.kind != "mark"), len(blocks))
+    while at < len(blocks) and blocks[at].kind == "blank":  # the mark's own blank line
+        at += 1
+    head = [Paragraph("letterhead", letterhead), Paragraph("blank", "")]
+    head += [Paragraph("rule", doc_number or ""), Paragraph("blank", "")]
+    return blocks[:at] + head + blocks[at:]
+
+
+def _with_blank_lines(paragraphs: list[Block], doc_number: str | None) -> list[Block]:
     """Insert the empty lines the standard asks for: under the title, above the signature."""
     blank = Paragraph("blank", "")
-    out: list[Paragraph] = []
+    out: list[Block] = []
     for para in paragraphs:
         if para.kind == "title" and doc_number:
             out += [Paragraph("doc_number", doc_number), blank]
@@ -124,7 +161,7 @@ def _with_blank_lines(paragraphs: list[Paragraph], doc_number: str | None) -> li
     return out
 
 
-def _signature_indents(paragraphs: list[Paragraph]) -> dict[str, float]:
+def _signature_indents(paragraphs: list[Block]) -> dict[str, float]:
     """Right indents in characters: signature 右空二字, date starting two characters
     right of the signature's first (GB/T 9704 §7.3.5.2, unsealed documents)."""
     texts = {p.kind: p.text for p in paragraphs if p.kind in ("signature", "date")}
@@ -138,6 +175,19 @@ def _signature_indents(paragraphs: list[Paragraph]) -> dict[str, float]:
     return {"signature": 4 + date - signature, "date": 2}
 
 
+def letterhead_size(text: str) -> int:
+    """The 版头's size in half-points: the largest from 小初 down to 二号, in whole
+    points, at which it stays on one line of the text block (GB/T 9704 keeps the
+    发文机关标志 on one line); at 二号 a longer one wraps rather than being cut."""
+    for size in range(LETTERHEAD_SIZE, LETTERHEAD_MIN_SIZE, -2):
+        # A character of `size` half-points is size × 10 twips wide. The Normal
+        # style's negative character spacing is left out: a little room to spare
+        # for a substituted font.
+        if _width(text.strip()) * size * 10 <= TEXT_WIDTH:
+            return size
+    return LETTERHEAD_MIN_SIZE
+
+
 def _width(text: str) -> float:
     """Width in 三号 characters: digits and Latin letters are half-width."""
     return sum(0.5 if ord(ch) < 0x2000 else 1 for ch in text)
@@ -148,7 +198,11 @@ def _write_paragraph(paragraph: DocxParagraph, para: Paragraph, right: float) ->
     p_pr = paragraph._p.get_or_add_pPr()
     _append(p_pr, "w:ind", _indent(look.first_line, right))
     _append(p_pr, "w:jc", {"w:val": look.align})
-    if look.lead_font and para.lead:
+    if para.kind == "letterhead":  # taller than a line of the grid: its own exact height
+        size = letterhead_size(para.text)
+        _append(p_pr, "w:spacing", {"w:line": str(size * 15), "w:lineRule": "exact"})
+        _write_run(paragraph, para.text, look.font, size, color=RED)
+    elif look.lead_font and para.lead:
         _write_run(paragraph, para.head, look.lead_font, look.size)
         _write_run(paragraph, para.rest, look.font, look.size)
     elif para.text:
@@ -169,11 +223,73 @@ def _indent(first_line: float, right: float) -> dict[str, str]:
     return attrs
 
 
-def _write_run(paragraph: DocxParagraph, text: str, font: str, size: int) -> None:
+def _write_run(paragraph: DocxParagraph, text: str, font: str, size: int, color: str = "") -> None:
     if not text:
         return
     run = paragraph.add_run(text)
-    _set_run_props(run._r.get_or_add_rPr(), font, size)
+    r_pr = run._r.get_or_add_rPr()
+    _set_run_props(r_pr, font, size)
+    if color:
+        _append(r_pr, "w:color", {"w:val": color})
+
+
+def _write_rule(paragraph: DocxParagraph, doc_number: str) -> None:
+    """The 文号 (centred, 仿宋) with the red rule under it across the text block
+    (GB/T 9704 §7.2.4: 版头中的分隔线)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = _append(p_pr, "w:pBdr", {})
+    line = {"w:val": "single", "w:sz": "12", "w:space": "11", "w:color": RED}
+    borders.append(_element("w:bottom", line))
+    _append(p_pr, "w:ind", _indent(0, 0))
+    _append(p_pr, "w:jc", {"w:val": "center"})
+    _write_run(paragraph, doc_number, FANGSONG, BODY_SIZE)
+
+
+def _write_table(doc: DocxDocument, table: Table) -> None:
+    """A full-width grid in 仿宋 四号, header rows in 黑体 and repeated on every page,
+    rows never split across pages; lines as tall as their text (no exact height)."""
+    columns = max((len(row) for row in table.rows), default=0)
+    if not columns:
+        return
+    grid = doc.add_table(rows=0, cols=columns)
+    grid.style = doc.styles["Table Grid"]
+    grid.autofit = False
+    weights = list(table.widths[:columns]) + [1.0] * (columns - len(table.widths[:columns]))
+    widths = [round(TEXT_WIDTH * w / sum(weights)) for w in weights]
+    tbl_pr = grid._tbl.tblPr
+    _append(tbl_pr, "w:tblW", {"w:w": str(TEXT_WIDTH), "w:type": "dxa"})
+    _append(tbl_pr, "w:jc", {"w:val": "center"})
+    _append(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
+    for col, width in zip(grid.columns, widths, strict=True):
+        col.width = Twips(width)
+    for index, texts in enumerate(table.rows):
+        header = index < table.header
+        row = grid.add_row()
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(_element("w:cantSplit", {}))
+        if table.row_height:
+            rule = {"w:val": str(table.row_height), "w:hRule": "atLeast"}
+            tr_pr.append(_element("w:trHeight", rule))
+        if header:
+            tr_pr.append(_element("w:tblHeader", {}))
+        cells = list(texts) + [""] * (columns - len(texts))
+        for cell, text, width in zip(row.cells, cells, widths, strict=True):
+            cell.width = Twips(width)
+            lines = text.split("\n")
+            if table.row_height:
+                _append(cell._tc.get_or_add_tcPr(), "w:vAlign", {"w:val": "center"})
+            _write_cell_line(cell.paragraphs[0], lines[0], header)
+            for line in lines[1:]:
+                _write_cell_line(cell.add_paragraph(), line, header)
+
+
+def _write_cell_line(paragraph: DocxParagraph, text: str, header: bool) -> None:
+    p_pr = paragraph._p.get_or_add_pPr()
+    spacing = {"w:before": "0", "w:after": "0", "w:line": "360", "w:lineRule": "atLeast"}
+    _append(p_pr, "w:spacing", spacing)
+    _append(p_pr, "w:ind", _indent(0, 0))
+    _append(p_pr, "w:jc", {"w:val": "center" if header else "left"})
+    _write_run(paragraph, text, HEITI if header else FANGSONG, TABLE_SIZE)
 
 
 def _set_run_props(r_pr: _Element, font: str, size: int, spacing: int = 0) -> None:

@@ -116,9 +116,11 @@ def _range_end(norm: str, pos: int) -> int | None:
     return second.end()
 
 
-# No count in a notice comes near this; a longer run of digits is not a figure (and
-# would be inf as a float, which JSON cannot hold).
-MAX_FIGURE = 1e15
+# No count in a notice comes near this (1000亿); a longer run of digits is not a figure
+# (and could be inf as a float, which JSON cannot hold). The ledger refuses a typed
+# figure at this bound too: 11 integer digits and 4 decimals are 15 significant digits,
+# what SQLite keeps exactly (it stores a decimal as a float).
+MAX_FIGURE = 1e11
 
 
 def _value(run: str) -> float | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .clutter import issuer_like, title_line
 from .numerals import chinese_to_int, digit_string_to_int
 from .tree import InspectionInfo
 
@@ -21,8 +22,8 @@ _CHROME_LINE = re.compile(
 )
 _TITLE_END = re.compile(r"(?:通报|公告|公示|报告|方案|意见|情况|通知|清单|决定|说明)$")
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号\s*$")
-_ROUND = re.compile(r"第[一二三四五六七八九十\d]{1,3}轮(?:专项|机动|提级)?(?:巡察|巡视)")
-_ROUND_LEFT_STOP = re.compile(r".*(?:关于|对|根据|按照|在|于|的|、|,|。|\s|日)", re.S)
+_ROUND = re.compile(r"第[一二三四五六七八九十\d]{1,3}轮(?:常规|专项|机动|提级)?(?:巡察|巡视)")
+_ROUND_LEFT_STOP = re.compile(r".*(?:关于|对|根据|按照|在|于|的|了|、|,|。|\s|日)", re.S)
 _GROUP = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:巡察|巡视|督察)组")
 _GROUP_PLAIN = re.compile(r"[区市县省州旗党]委(?:巡察|巡视)组")
 _GROUP_PREFIX = re.compile(r"[镇乡区市县省州旗盟]党委|[区市县省州旗盟镇乡党]委|中央")
@@ -40,8 +41,16 @@ def blank_chrome(norm: str) -> str:
 
 
 def find_title(norm: str) -> tuple[int, int]:
-    """Span of the title: the first short lines, two joined when split mid-title."""
-    lines = _lines(norm, limit=8)
+    """Span of the title: the first line that reads like one (past a page's clutter), two
+    lines joined when split mid-title or under the issuer's name."""
+    lines = _lines(norm, limit=40)
+    pick = title_line(norm, lines)
+    if pick is None:
+        lines = lines[:8]
+    else:
+        if pick and norm.count("\n", lines[pick - 1][1], lines[pick][0]) == 1:
+            pick -= issuer_like(norm[lines[pick - 1][0] : lines[pick - 1][1]].strip())
+        lines = lines[pick : pick + 8]
     for index, (start, stop) in enumerate(lines):
         line = norm[start:stop].strip()
         if _DOC_NUMBER.search(line) or len(line) < 4:
@@ -120,6 +129,10 @@ def read_inspection(
     info.group = original[found[0] : found[1]] if found else None
     info.start, info.end, range_stop = _on_site(norm, *preamble)
     info.feedback_date = _feedback_date(norm, preamble[0], preamble[1], range_stop)
+    if info.feedback_date is None and info.end:
+        info.feedback_date = _feedback_day(
+            norm, max(preamble[0], range_stop), preamble[1], info.end
+        )
     return info
 
 
@@ -168,6 +181,24 @@ def _feedback_date(norm: str, start: int, stop: int, after: int) -> dt.date | No
     return None
 
 
+_MONTH_DAY = re.compile(rf"(?<![\d年月]){_MONTH}{_DAY}")
+
+
+def _feedback_day(norm: str, start: int, stop: int, after: dt.date) -> dt.date | None:
+    """A feedback date written without its year (8月16日反馈): the first such day after
+    the inspection's end."""
+    for match in _MONTH_DAY.finditer(norm, start, stop):
+        sentence_start = max(norm.rfind("。", start, match.start()), start)
+        if "反馈" not in norm[sentence_start : _sentence_end(norm, match.end(), stop)]:
+            continue
+        month, day = _number(match.group(1)), _number(match.group(2))
+        found = _safe_date(after.year, month, day)
+        if found and found < after:
+            found = _safe_date(after.year + 1, month, day)
+        return found
+    return None
+
+
 def _sentence_end(norm: str, pos: int, stop: int) -> int:
     found = norm.find("。", pos, stop)
     return stop if found < 0 else found
@@ -175,7 +206,7 @@ def _sentence_end(norm: str, pos: int, stop: int) -> int:
 
 def find_signature(norm: str, body_stop: int) -> tuple[int, str | None, dt.date | None]:
     """Start, issuer and date of the signature at the end, or (len, None, None)."""
-    tail_start = max(body_stop, len(norm) - 400)
+    tail_start = max(body_stop, len(norm.rstrip()) - 400)
     last = None
     for match in DATE.finditer(norm, tail_start):
         if not norm[match.end() :].strip(" \n"):

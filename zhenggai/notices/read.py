@@ -1,4 +1,8 @@
-"""Reading a notice file into text: .txt, .html/.htm and .docx, chosen by extension."""
+"""Reading a notice file into text: .txt, .html/.htm, .docx and .pdf, chosen by extension.
+
+`read_document` also keeps a Word file's tables (see document.py); `read_bytes` and
+`read_file` give the text alone.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from . import webpage, wordfile
+from . import pdffile, webpage, wordfile
+from .document import Document
 
 
 class NoticeReadError(Exception):
@@ -20,6 +25,11 @@ class NoticeReadError(Exception):
 
 def read_file(path: str | os.PathLike[str]) -> str:
     """The text of a notice file; raises NoticeReadError with a Chinese message."""
+    return read_document_file(path).text
+
+
+def read_document_file(path: str | os.PathLike[str]) -> Document:
+    """The text and tables of a notice file; raises NoticeReadError with a Chinese message."""
     file = Path(path)
     if not file.exists():
         raise NoticeReadError(f"找不到文件：{file}")
@@ -29,30 +39,36 @@ def read_file(path: str | os.PathLike[str]) -> str:
         data = file.read_bytes()
     except OSError as exc:
         raise NoticeReadError(f"无法读取文件：{file}（{exc.strerror or exc}）") from exc
-    return read_bytes(data, str(file))
+    return read_document(data, str(file))
 
 
 def read_bytes(data: bytes, filename: str) -> str:
     """The text of an uploaded file's bytes; the extension of filename picks the reader."""
+    return read_document(data, filename).text
+
+
+def read_document(data: bytes, filename: str) -> Document:
+    """The text and tables of an uploaded file's bytes, read as its extension says."""
     name = os.path.basename(filename) or filename
     extension = os.path.splitext(name)[1].lower()
     reader = READERS.get(extension)
     if reader is None:
         shown = extension or "无扩展名"
         raise NoticeReadError(
-            f"不支持的文件类型（{shown}）：{name}。请上传 .txt、.html 或 .docx 文件"
+            f"不支持的文件类型（{shown}）：{name}。请上传 .txt、.html、.docx 或 .pdf 文件"
         )
     if not data:
         raise NoticeReadError(f"文件是空的：{name}")
     try:
-        text = reader(data)
+        read = reader(data)
     except NoticeReadError:
         raise
     except ValueError as exc:
         raise NoticeReadError(f"{str(exc) or '文件无法读取'}：{name}") from exc
-    if not text.strip():
+    document = read if isinstance(read, Document) else Document(read)
+    if not document.text.strip():
         raise NoticeReadError(f"文件中没有可读的文字：{name}")
-    return text
+    return document
 
 
 def decode_text(data: bytes) -> str:
@@ -98,9 +114,10 @@ def _read_html(data: bytes) -> str:
     return webpage.html_to_text(webpage.decode_html(data, decode_text))
 
 
-READERS: dict[str, Callable[[bytes], str]] = {
+READERS: dict[str, Callable[[bytes], str | Document]] = {
     ".txt": decode_text,
     ".html": _read_html,
     ".htm": _read_html,
-    ".docx": wordfile.docx_to_text,
+    ".docx": wordfile.docx_to_document,
+    ".pdf": pdffile.pdf_to_text,
 }

@@ -38,6 +38,18 @@ class Paragraph:
         return self.text[self.lead :]
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table of a document (the lists of a plan, a form): rows of cell texts, the
+    first `header` of them repeated atop every page; `widths` are relative."""
+
+    rows: tuple[tuple[str, ...], ...]
+    header: int = 1
+    widths: tuple[float, ...] = ()
+    row_height: int = 0  # the least height of a row in twips (a form's space to write in)
+    kind: str = "table"
+
+
 def to_paragraphs(notice: Notice, *, internal: bool = False) -> list[Paragraph]:
     """The notice as typed paragraphs; the public version leaves out non-public items."""
     paras = [Paragraph("mark", "内部")] if internal else []

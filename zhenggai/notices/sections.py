@@ -9,6 +9,7 @@ below a problem is a measure (deeper lists stay in the measure's text).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .markers import MEASURE_HANDS, closing_quote
@@ -73,50 +74,64 @@ def title_of(text: Text, node: Node) -> str:
 
 def measure_of(text: Text, node: Node) -> Measure:
     start = node.marker.end if node.marker else 0
-    measure = Measure(text=text.cut(start, node.end), label=_label(node))
+    measure = Measure(text=text.cut(start, node.end), label=label_of(node))
     raw = text.original[start : node.end]
     measure.start = start + len(raw) - len(raw.lstrip(_TRAILING))
     text.spans.append((node.marker.start if node.marker else start, node.end, measure))
     return measure
 
 
-def _label(node: Node) -> str | None:
+def label_of(node: Node) -> str | None:
     return node.marker.label if node.marker and node.marker.hand != "u" else None
 
 
-def read_sections(text: Text, root: Node) -> tuple[list[Section], list[Node]]:
-    """Sections from the top of the outline, and the 下一步 items if numbered there."""
+def read_sections(
+    text: Text,
+    root: Node,
+    *,
+    wrapper: re.Pattern[str] = _WRAPPER,
+    closing: re.Pattern[str] = _NEXT,
+    skip: re.Pattern[str] | None = None,
+    build: Callable[[Text, Node], Section] | None = None,
+) -> tuple[list[Section], list[Node]]:
+    """Sections from the top of the outline, and the items of a closing part numbered
+    there (下一步 of a notice; a feedback document passes its 意见建议 as `closing`)."""
     sections: list[Section] = []
-    next_items: list[Node] = []
-    for node in _top_items(text, root):
-        heading = _plain_heading(text, node)
-        if _NEXT.match(heading):
-            next_items = node.children
+    closing_items: list[Node] = []
+    for node in _top_items(text, root, wrapper, skip):
+        if closing.search(plain_heading(text, node)):
+            closing_items = node.children
             continue
-        sections.append(_section(text, node))
-    return sections, next_items
+        sections.append((build or _section)(text, node))
+    return sections, closing_items
 
 
-def _top_items(text: Text, root: Node) -> list[Node]:
-    """Top items, with wrappers like 二、整改落实情况 replaced by the items they hold."""
+def _top_items(
+    text: Text, root: Node, wrapper: re.Pattern[str], skip: re.Pattern[str] | None
+) -> list[Node]:
+    """Top items, with wrappers like 二、整改落实情况 replaced by the items they hold, and
+    headings `skip` names (总体评价) left out when nothing is numbered under them."""
     items: list[Node] = []
     for node in root.children:
         if node.hand in MEASURE_HANDS:
             continue  # 一是… before the first section belongs to the preamble
-        if _WRAPPER.match(_plain_heading(text, node)):
+        heading = plain_heading(text, node)
+        if wrapper.match(heading):
             items.extend(c for c in node.children if c.hand not in MEASURE_HANDS)
+            continue
+        if skip and skip.match(heading) and all(c.hand in MEASURE_HANDS for c in node.children):
             continue
         items.append(node)
     return items
 
 
-def _plain_heading(text: Text, node: Node) -> str:
+def plain_heading(text: Text, node: Node) -> str:
     start, stop = heading_span(text, node)
     return text.norm[start:stop].strip(_TRAILING)
 
 
 def _section(text: Text, node: Node) -> Section:
-    section = Section(title=title_of(text, node), label=_label(node))
+    section = Section(title=title_of(text, node), label=label_of(node))
     for group in _groups(node.children):
         if group[0].hand in MEASURE_HANDS or not _are_problems(text, group):
             section.measures.extend(measure_of(text, child) for child in group)
@@ -139,7 +154,7 @@ def _groups(children: list[Node]) -> list[list[Node]]:
 def _are_problems(text: Text, group: list[Node]) -> bool:
     if any(child.children for child in group) or group[0].hand == "u":
         return True
-    looks = sum(1 for child in group if _looks_like_problem(_plain_heading(text, child)))
+    looks = sum(1 for child in group if _looks_like_problem(plain_heading(text, child)))
     return looks * 2 > len(group)
 
 
@@ -151,6 +166,6 @@ def _looks_like_problem(heading: str) -> bool:
 
 
 def _problem(text: Text, node: Node) -> Problem:
-    problem = Problem(title=title_of(text, node), label=_label(node))
+    problem = Problem(title=title_of(text, node), label=label_of(node))
     problem.measures = [measure_of(text, child) for child in node.children]
     return problem

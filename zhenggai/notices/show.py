@@ -32,6 +32,9 @@ def format_tree(notice: Notice) -> str:
     if notice.next_steps:
         lines.append("下一步：")
         lines.extend(_measures(notice.next_steps, "  "))
+    if notice.suggestions:
+        lines.append("意见建议：")
+        lines.extend(_measures(notice.suggestions, "  "))
     lines.extend(_contact(notice))
     lines.append(f"数字：共 {len(notice.figures)} 个")
     if notice.warnings:
@@ -65,7 +68,24 @@ def _measures(measures: list[Measure], indent: str) -> list[str]:
     for measure in measures:
         text = measure.text if len(measure.text) <= _SHOWN else measure.text[:_SHOWN] + "…"
         lines.append(f"{indent}{measure.label or '·'} {text}{_figures(measure.figures)}")
+        if duties := _duties(measure):
+            lines.append(f"{indent}  （{duties}）")
     return lines
+
+
+_DUTY_NAMES = (
+    ("leader", "责任领导"),
+    ("department", "责任部门"),
+    ("owner", "责任人"),
+    ("due", "时限"),
+)
+
+
+def _duties(measure: Measure) -> str:
+    """责任领导、责任部门、责任人、时限 of a measure read from a plan's table."""
+    return "　".join(
+        f"{name}：{value}" for key, name in _DUTY_NAMES if (value := getattr(measure, key))
+    )
 
 
 def _figures(figures: list[Figure]) -> str:

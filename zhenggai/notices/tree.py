@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 KINDS = ("progress_notice", "feedback", "aggregate", "plan", "unknown")
+# What a plan's table says of a measure besides its text (Measure fields, JSON keys).
+DUTIES = ("leader", "department", "owner", "due")
 
 
 @dataclass
@@ -46,13 +48,22 @@ class Measure:
     public: bool = True
     # Where `text` starts in the text as parsed, so figures (offsets there) can be placed in it.
     start: int = 0
+    # From a plan's table (责任领导, 责任部门, 责任人, 完成时限 as written); prose leaves them None.
+    leader: str | None = None
+    department: str | None = None
+    owner: str | None = None
+    due: str | None = None
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "label": self.label,
             "text": self.text,
             "figures": [f.to_json() for f in self.figures],
         }
+        for name in DUTIES:
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        return out
 
 
 @dataclass
@@ -63,13 +74,18 @@ class Problem:
     label: str | None = None
     measures: list[Measure] = field(default_factory=list)
     public: bool = True
+    # What a feedback document says under the problem (its 一是/二是 findings): 具体表现.
+    description: str = ""
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "label": self.label,
             "title": self.title,
             "measures": [m.to_json() for m in self.measures],
         }
+        if self.description:
+            out["description"] = self.description
+        return out
 
 
 @dataclass
@@ -147,6 +163,8 @@ class Notice:
     preamble: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     next_steps: list[Measure] = field(default_factory=list)
+    # A feedback document's closing 意见建议 (the inspecting body's, not the unit's plans).
+    suggestions: list[Measure] = field(default_factory=list)
     contact: Contact = field(default_factory=Contact)
     figures: list[Figure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -160,6 +178,11 @@ class Notice:
             "inspection": self.inspection.to_json(),
             "sections": [s.to_json() for s in self.sections],
             "next_steps": [{"label": m.label, "text": m.text} for m in self.next_steps],
+            **(
+                {"suggestions": [{"label": m.label, "text": m.text} for m in self.suggestions]}
+                if self.suggestions
+                else {}
+            ),
             "contact": self.contact.to_json(),
             "figures": [f.to_json() for f in self.figures],
             "warnings": list(self.warnings),

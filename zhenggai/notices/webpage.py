@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -28,6 +29,9 @@ _CHROME_LINE = re.compile(
     r"|^(?:打印本页|返回顶部|关闭窗口|打印|关闭|收藏|上一篇|下一篇)"
 )
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.I)
+# Real pages nest a few dozen elements; deeper tags are read as text of the element
+# open at this depth, so that neither the stack nor the time grows with a hostile nesting.
+MAX_DEPTH = 500
 
 
 def decode_html(data: bytes, fallback: Callable[[bytes], str]) -> str:
@@ -50,22 +54,28 @@ class _TextCollector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.stack: list[tuple[str, bool]] = []
+        # How many of each tag the stack holds: an end tag finds its element in O(1).
+        self.open: Counter[str] = Counter()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:
             self.parts.append("\n")
-        if tag in _VOID:
+        if tag in _VOID or len(self.stack) >= MAX_DEPTH:
             return
         marks = " ".join(value or "" for key, value in attrs if key in ("class", "id", "role"))
         skip = self._skipping() or tag in _SKIP_TAGS or bool(_CHROME_ATTR.search(marks))
         self.stack.append((tag, skip))
+        self.open[tag] += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _BLOCK:
             self.parts.append("\n")
-        if any(name == tag for name, _ in self.stack):
-            while self.stack and self.stack.pop()[0] != tag:
-                pass  # unclosed <p> and <li> close with their parent
+        if self.open[tag]:
+            while self.stack:  # unclosed <p> and <li> close with their parent
+                name = self.stack.pop()[0]
+                self.open[name] -= 1
+                if name == tag:
+                    break
 
     def handle_data(self, data: str) -> None:
         if not self._skipping():

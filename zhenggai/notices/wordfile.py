@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from zhenggai.safezip import UnsafeZip, check_zip
 
+from .document import Cell, Document, Table
 from .numerals import CIRCLED, PAREN_DIGITS, int_to_chinese
 
 # A notice is text: even a long one with pictures unpacks to far less than this.
@@ -23,6 +24,11 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def docx_to_text(data: bytes) -> str:
     """Paragraphs and table rows of a .docx, one per line, list numbers included."""
+    return docx_to_document(data).text
+
+
+def docx_to_document(data: bytes) -> Document:
+    """The text of docx_to_text, with each table's grid of cells as spans of that text."""
     try:
         import docx  # python-docx: imported here so .txt and .html need no lxml
 
@@ -34,14 +40,13 @@ def docx_to_text(data: bytes) -> str:
         raise ValueError("Word 文件已损坏或不是 .docx 格式") from exc
     except Exception as exc:  # noqa: BLE001 - lxml and python-docx raise many kinds
         raise ValueError("Word 文件无法打开") from exc
-    numbering = _Numbering(document)
-    lines: list[str] = []
+    writer = _Writer(_Numbering(document))
     for child in document.element.body.iterchildren():
         if child.tag == _W + "p":
-            lines.append(numbering.label(child) + _text(child))
+            writer.line([writer.numbering.label(child) + _text(child)])
         elif child.tag == _W + "tbl":
-            lines.extend(_table_rows(child))
-    return "\n".join(lines)
+            writer.table(child)
+    return Document("\n".join(writer.lines), writer.tables)
 
 
 def _text(paragraph) -> str:
@@ -52,15 +57,65 @@ def _text(paragraph) -> str:
     return "".join(parts)
 
 
-def _table_rows(table) -> list[str]:
-    rows = []
-    for row in table.iter(_W + "tr"):
-        cells = [
-            " ".join(_text(p) for p in cell.iter(_W + "p")).strip() for cell in row.iter(_W + "tc")
-        ]
-        if any(cells):
-            rows.append(" ".join(cell for cell in cells if cell))
-    return rows
+class _Writer:
+    """Lines of the text in body order, and the tables with their cells' spans."""
+
+    def __init__(self, numbering: _Numbering) -> None:
+        self.numbering = numbering
+        self.lines: list[str] = []
+        self.tables: list[Table] = []
+        self.pos = 0  # where the next line starts in the joined text
+
+    def line(self, parts: list[str]) -> list[tuple[int, int]]:
+        """Add one line made of parts joined by spaces; the span of each part."""
+        spans, at = [], self.pos
+        for part in parts:
+            spans.append((at, at + len(part)))
+            at += len(part) + 1
+        text = " ".join(parts)
+        self.lines.append(text)
+        self.pos += len(text) + 1
+        return spans
+
+    def table(self, element) -> None:
+        """One line per row holding text: its cells' paragraphs, apart by spaces."""
+        table = Table(start=self.pos)
+        above: list[Cell | None] = []
+        for index, row in enumerate(element.iterchildren(_W + "tr")):
+            grid: list[Cell | None] = [None] * _skip(row, "gridBefore")
+            texts: list[str] = []
+            owners: list[Cell] = []
+            for tc in row.iterchildren(_W + "tc"):
+                span = int(_val(tc.find(_W + "tcPr"), "gridSpan") or 1)
+                column = len(grid)
+                if _continues(tc) and column < len(above) and above[column] is not None:
+                    cell = above[column]  # vertically merged: the cell above goes on
+                else:
+                    cell = Cell()
+                    for paragraph in tc.iter(_W + "p"):
+                        part = self.numbering.label(paragraph) + _text(paragraph)
+                        if part.strip():
+                            texts.append(part.strip())
+                            owners.append(cell)
+                grid.extend([cell] * max(1, min(span, 64)))
+            if texts:
+                for cell, span in zip(owners, self.line(texts), strict=True):
+                    cell.paragraphs.append(span)
+            if row.find(f"{_W}trPr/{_W}tblHeader") is not None:
+                table.repeated.add(index)
+            table.rows.append(grid)
+            above = grid
+        table.end = self.pos
+        self.tables.append(table)
+
+
+def _skip(row, name: str) -> int:
+    return min(int(_val(row.find(_W + "trPr"), name) or 0), 64)
+
+
+def _continues(tc) -> bool:
+    merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+    return merge is not None and merge.get(_W + "val") in (None, "continue")
 
 
 @dataclass
@@ -142,6 +197,8 @@ def _levels(abstract, num) -> dict[int, _Level]:
 
 
 def _val(element, name: str) -> str | None:
+    if element is None:
+        return None
     child = element.find(_W + name)
     return child.get(_W + "val") if child is not None else None
 

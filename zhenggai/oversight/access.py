@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhenggai.accounts.access import ANSWER, OFFICE, access_for
+from zhenggai.accounts.access import ANSWER, EDIT, OFFICE, access_for
 
 from .dashboard import Scope
-from .models import SignOff, SupervisionOrder
+from .models import Document, SignOff, SupervisionOrder
 
 
 def get_scope_for_user(request) -> Scope:
@@ -48,3 +48,21 @@ def get_order_for_user(request, pk, *, reply: bool = False) -> tuple[Supervision
 
 def visible_orders(user):
     return SupervisionOrder.objects.for_user(user)
+
+
+def get_document_for_user(request, pk, *, edit: bool = False) -> tuple[Document, bool]:
+    """A document of the cycle and whether the user may edit it (the unit's editor):
+    readers of the unit read it, anyone else gets 404."""
+    document = get_object_or_404(
+        Document.objects.select_related(
+            "inspection__unit", "problem", "created_by", "updated_by", "frozen_by"
+        ),
+        pk=pk,
+    )
+    access = access_for(request.user)
+    if not access.can_read(document.inspection.unit):
+        raise Http404
+    can_edit = access.may(EDIT, document.inspection.unit)
+    if edit and not can_edit:
+        raise PermissionDenied
+    return document, can_edit

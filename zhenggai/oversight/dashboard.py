@@ -7,18 +7,18 @@ thousand per-inspection rows are then rolled up to units and totals in Python.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from zhenggai.accounts.access import LEAD, OFFICE, Access, subtree_q
 from zhenggai.accounts.models import Unit
 from zhenggai.ledger import counts
-from zhenggai.ledger.models import Inspection, Measure, Problem
+from zhenggai.ledger.models import Inspection, Measure
 
-from .models import SignOff, SupervisionOrder
+from .models import ReportCorrection, SignOff, SupervisionOrder
 
 LIST_LIMIT = 20
 
@@ -99,6 +99,10 @@ class Tally(counts.Tally):
     orders_overdue: int = 0
 
 
+# The report clock warns this many days before the 整改情况报告 is due (and after, until filed).
+REPORT_WARN_DAYS = 15
+
+
 @dataclass
 class Clock:
     """An inspection's deadlines: feedback, report due, stage and days left."""
@@ -106,6 +110,19 @@ class Clock:
     inspection: Inspection
     tally: Tally
     today: dt.date
+
+    @property
+    def report_filed_on(self) -> dt.date | None:
+        """When the 整改情况报告 was filed (annotated by `build`), or None."""
+        return getattr(self.inspection, "report_filed_on", None)
+
+    @property
+    def report_late(self) -> bool:
+        return not self.report_filed_on and self.today > self.inspection.rectify_until
+
+    @property
+    def report_soon(self) -> bool:
+        return not self.report_filed_on and 0 <= self.days_left <= REPORT_WARN_DAYS
 
     @property
     def intensive(self) -> bool:
@@ -133,17 +150,31 @@ class Dashboard:
     orders: list[SupervisionOrder] = field(default_factory=list)
     pending: list[SignOff] = field(default_factory=list)
 
+    @property
+    def reports_late(self) -> int:
+        """整改情况报告 past due and not filed."""
+        return sum(1 for c in self.clocks if c.report_late)
+
+    @property
+    def reports_soon(self) -> int:
+        return sum(1 for c in self.clocks if c.report_soon)
+
 
 def _tallies(filters: Filters, scope: Scope, today: dt.date) -> dict[int, Tally]:
-    tallies: dict[int, Tally] = defaultdict(Tally)
-    measures = Measure.objects.filter(filters.inspections(scope, "problem__inspection__"))
-    counts.fill(tallies, counts.measure_counts(measures, today), "problem__inspection_id")
-    problems = Problem.objects.filter(filters.inspections(scope, "inspection__"))
-    counts.fill(tallies, counts.problem_counts(problems), "inspection_id")
+    # The kept counts (counts.keep), not a scan of the measures; passed due dates are
+    # folded first once enough have gathered (`fold`: one query when there is nothing to do).
+    counts.fold(today)
+    tallies = counts.kept_tallies(filters.inspections(scope, "inspection__"), today, Tally)
     for row in signoff_counts(filters.inspections(scope, "problem__inspection__")):
         tallies[row["problem__inspection_id"]].applied = row["applied"]
         tallies[row["problem__inspection_id"]].returned = row["returned"]
     return tallies
+
+
+def _report_filed_on():
+    """The date the report counts as filed: its latest correction's, else the filing's."""
+    latest = ReportCorrection.objects.filter(filing__inspection=OuterRef("pk")).order_by("-id")
+    return Coalesce(Subquery(latest.values("filed_on")[:1]), F("report_filing__filed_on"))
 
 
 def build(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
@@ -151,6 +182,7 @@ def build(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
     board = Dashboard(today)
     tallies = _tallies(filters, scope, today)
     inspections = Inspection.objects.filter(filters.inspections(scope)).select_related("unit")
+    inspections = inspections.annotate(report_filed_on=_report_filed_on())
     by_unit: dict[int, tuple[Unit, Tally]] = {}
     for inspection in inspections.order_by("rectify_until", "id"):
         tally = tallies.get(inspection.pk, Tally())
@@ -185,22 +217,35 @@ def _league_order(row: tuple[Unit, Tally]):
 def _lists(board: Dashboard, scope: Scope, filters: Filters, today: dt.date) -> None:
     # Owners are fetched apart: a LEFT JOIN on users turns SQLite's plan away from
     # the (due, status) index and makes the list scan every measure.
-    measures = Measure.objects.filter(
-        filters.inspections(scope, "problem__inspection__")
-    ).select_related("problem__inspection__unit")
-    board.overdue = list(measures.overdue(today).order_by("due", "id")[:LIST_LIMIT])
-    board.due_soon = list(measures.due_soon(today).order_by("due", "id")[:LIST_LIMIT])
+    if scope.office and filters == Filters():
+        # Every live inspection: read along the (due, status) index and stop at the
+        # first LIST_LIMIT, instead of a join the planner may start from the inspections.
+        allowed = {clock.inspection.pk for clock in board.clocks}
+        board.overdue = _first(Measure.all_objects.overdue(today), allowed)
+        board.due_soon = _first(Measure.all_objects.due_soon(today), allowed)
+    else:
+        measures = Measure.objects.filter(
+            filters.inspections(scope, "problem__inspection__")
+        ).select_related("problem__inspection__unit")
+        board.overdue = list(measures.overdue(today).order_by("due", "id")[:LIST_LIMIT])
+        board.due_soon = list(measures.due_soon(today).order_by("due", "id")[:LIST_LIMIT])
     ids = {m.owner_user_id for m in board.overdue + board.due_soon if m.owner_user_id}
     # [0] matches no one and keeps the query count the same when no list has an owner.
     owners = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids or [0])}
     for m in board.overdue + board.due_soon:
         m.owner_name = _name(owners.get(m.owner_user_id)) or m.owner
+        m.days_late = m.overdue_days(today)
+    # An overdue order proposes the next level (升级为下一级) until an order follows it.
+    followed = SupervisionOrder.objects.filter(follows=OuterRef("pk"))
     board.orders = list(
         SupervisionOrder.objects.filter(filters.units(scope))
         .overdue(today)
+        .annotate(escalated=Exists(followed))
         .select_related("unit")
         .order_by("due", "id")[:LIST_LIMIT]
     )
+    for order in board.orders:
+        order.days_late = (today - order.due).days
     board.pending = list(
         SignOff.objects.filter(
             filters.inspections(scope, "problem__inspection__"), status=SignOff.Status.APPLIED
@@ -208,6 +253,25 @@ def _lists(board: Dashboard, scope: Scope, filters: Filters, today: dt.date) -> 
         .select_related("problem__inspection__unit", "applicant")
         .order_by("applied_at", "id")[:LIST_LIMIT]
     )
+
+
+def _first(measures, allowed: set[int]) -> list[Measure]:
+    """The first LIST_LIMIT measures in due order whose inspection is in `allowed` (two
+    queries: ids along the index, read until enough; then those measures)."""
+    ids: list[int] = []
+    rows = measures.order_by("due", "id").values_list("id", "problem__inspection_id")
+    chunk, start = LIST_LIMIT * 10, 0
+    # Plain LIMIT queries, not iterator(): PostgreSQL's WITH HOLD cursor would first
+    # materialise every overdue measure. One chunk unless many are of voided inspections.
+    while len(ids) < LIST_LIMIT:
+        batch = list(rows[start : start + chunk])
+        ids += [pk for pk, inspection_id in batch if inspection_id in allowed]
+        if len(batch) < chunk:
+            break
+        start += chunk
+    ids = ids[:LIST_LIMIT]
+    found = Measure.all_objects.select_related("problem__inspection__unit").in_bulk(ids or [0])
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _name(user) -> str:

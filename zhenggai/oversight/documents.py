@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from zhenggai.accounts.models import Membership
+from zhenggai.accounts.letterhead import letterhead_of
+from zhenggai.accounts.models import Membership, Unit
 from zhenggai.notices.render import Paragraph, cn_date
 
 from .models import SupervisionOrder
@@ -12,14 +13,30 @@ from .models import SupervisionOrder
 DEFAULT_ISSUER = "巡察工作领导小组办公室"
 
 
-def issuer_of(user) -> str:
-    """The signature of the office the user works in."""
+def office_unit(user) -> Unit | None:
+    """The office unit the user works in (the first by the tree when several)."""
     membership = (
         Membership.objects.filter(user=user, role=Membership.Role.OFFICE)
         .select_related("unit")
+        .order_by("unit__path")
         .first()
     )
-    return membership.unit.signature if membership else DEFAULT_ISSUER
+    return membership.unit if membership else None
+
+
+def issuer_of(user) -> str:
+    """The signature of the office the user works in: its 发文机关名称 when set."""
+    unit = office_unit(user)
+    if unit is None:
+        return DEFAULT_ISSUER
+    head = letterhead_of(unit)
+    return head.issuer if head else unit.signature
+
+
+def order_letterhead(order: SupervisionOrder) -> str | None:
+    """The red header the order is printed under: its issuing office's 版头, if set."""
+    head = letterhead_of(office_unit(order.issued_by))
+    return head.title if head else None
 
 
 def order_paragraphs(order: SupervisionOrder) -> list[Paragraph]:

@@ -12,7 +12,7 @@ from itertools import groupby
 
 from django.db.models import Count, Q, Sum
 
-from zhenggai.ledger.counts import Tally, tallies
+from zhenggai.ledger.counts import Held, Tally, held, tallies
 from zhenggai.ledger.indicators import UNIT_FAMILIES, convert
 from zhenggai.ledger.models import Figure
 from zhenggai.notices.render import Paragraph, cn_date
@@ -61,6 +61,7 @@ class RoundSummary:
 
     round: str
     total: Tally = field(default_factory=Tally)
+    held: Held = field(default_factory=Held)
     per_unit: list[tuple[str, Tally]] = field(default_factory=list)
 
     @property
@@ -78,6 +79,7 @@ def round_summary(round_name: str, inspections, today: dt.date) -> RoundSummary:
         by_unit.setdefault(inspection.unit_id, (inspection.unit.name, Tally()))[1].add(tally)
         summary.total.add(tally)
     summary.per_unit = list(by_unit.values())
+    summary.held = held(inspections)
     return summary
 
 
@@ -97,6 +99,16 @@ def indicator_sentence(totals: list[Total]) -> str:
     return "；".join(groups)
 
 
+def extended_sentence(t: Tally) -> str:
+    """经批准延期的整改措施N项。 — empty when none was extended."""
+    return f"经批准延期的整改措施{t.extended}项。" if t.extended else ""
+
+
+def held_sentence(h: Held) -> str:
+    """共问责N人，其中诫勉谈话N人…。 — empty when nobody was held accountable."""
+    return f"{h.sentence()}。" if h.total else ""
+
+
 def statement(
     summary: RoundSummary, totals: list[Total], *, today: dt.date, issuer: str = ""
 ) -> list[Paragraph]:
@@ -112,6 +124,7 @@ def statement(
                 f"{t.problems}个问题，完成整改{t.rectified}个，其中已对账销号{t.closed}个，"
                 f"问题整改完成率{t.problem_rate}；制定的{t.total}项整改措施，已完成{t.done}项，"
                 f"长期坚持{t.blue}项，措施完成率{t.measure_rate}。"
+                f"{extended_sentence(t)}{held_sentence(s.held)}"
             ),
         )
     )

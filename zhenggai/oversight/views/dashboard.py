@@ -13,6 +13,7 @@ from .. import charts
 from ..access import get_scope_for_user
 from ..dashboard import Filters, build
 from ..forms import FilterForm
+from ..models import Recurrence
 
 CLOCKS_PER_PAGE = 30
 LEAGUE_CHART_ROWS = 15
@@ -69,6 +70,14 @@ def _charts(board):
     }
 
 
+def _recurrences(request, filters) -> int:
+    """屡查屡犯 the office has found (and not withdrawn), in the round chosen."""
+    found = Recurrence.objects.for_user(request.user).standing()
+    if filters.round:
+        found = found.filter(problem__inspection__round=filters.round)
+    return found.count()
+
+
 @login_required
 def dashboard(request):
     scope = get_scope_for_user(request)
@@ -91,5 +100,6 @@ def dashboard(request):
             "soon_days": rules.SOON_DAYS,
             "office": scope.office,
             "query": query.urlencode(),
+            "recurrences": _recurrences(request, filters) if scope.office else None,
         },
     )

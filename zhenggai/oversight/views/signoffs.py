@@ -14,7 +14,7 @@ from zhenggai.ledger import rules
 from zhenggai.ledger.access import get_inspection_for_user, get_problem_for_user
 from zhenggai.ledger.models import Completion, Measure, Progress
 
-from .. import services
+from .. import quality, services
 from ..access import get_signoff_for_user
 from ..forms import CorrectionForm, ReasonForm, SignOffForm
 from ..models import SignOff
@@ -118,6 +118,7 @@ def signoff_detail(request, pk):
             ),
         )
     )
+    results = quality.by_check(quality.for_problem(signoff.problem, request.user))
     return render(
         request,
         "oversight/signoff_detail.html",
@@ -130,6 +131,10 @@ def signoff_detail(request, pk):
             "reason_form": ReasonForm(),
             "correction_form": CorrectionForm(),
             "corrections": signoff.corrections.all(),
+            # 形式整改 checks on the measures under the problem; the office may dismiss.
+            "results": results,
+            "flagged": sum(len(r.flags) for r in results),
+            "can_dismiss": can_review,
         },
     )
 

@@ -1,0 +1,262 @@
+"""Write endpoints: the access helper decides, the page's form validates, the page's
+service acts (and records its audit event). Nothing here changes a row itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.utils.datastructures import MultiValueDict
+from ninja import File, Form, Schema, Status
+from ninja.files import UploadedFile
+
+from zhenggai.accounts.access import OFFICE, access_for, units_visible_to
+from zhenggai.disclosure import services as disclosure
+from zhenggai.disclosure.access import get_comment_for_user
+from zhenggai.disclosure.forms import ReplyForm as CommentReplyForm
+from zhenggai.ledger import services as ledger
+from zhenggai.ledger.access import (
+    get_inspection_for_user,
+    get_measure_for_user,
+    get_problem_for_user,
+    get_progress_for_user,
+)
+from zhenggai.ledger.forms import MeasureForm, ProblemForm, ProgressForm
+from zhenggai.ledger.views import _owners
+from zhenggai.oversight import services as oversight
+from zhenggai.oversight.access import get_order_for_user, get_signoff_for_user
+from zhenggai.oversight.forms import OrderForm, ReasonForm, ReplyForm, SignOffForm
+
+from . import schemas as s
+from .common import bind, check, router
+from .errors import Error
+
+TAGS = ["办理"]
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
+
+
+def given(payload: Schema) -> dict:
+    """The fields a PATCH names; the others keep their current values."""
+    return payload.model_dump(exclude_unset=True)
+
+
+class ProblemIn(Schema):
+    title: str
+    description: str = ""
+    parent: int | None = None
+    withhold_reason: str = ""
+    withhold_approver: str = ""
+
+
+class ProblemPatch(Schema):
+    title: str | None = None
+    description: str | None = None
+    withhold_reason: str | None = None
+    withhold_approver: str | None = None
+    version: int | None = None
+
+
+@router.post("/inspections/{pk}/problems", tags=TAGS, response={201: s.ProblemOut, **ERRORS})
+def problem_add(request, pk: int, payload: ProblemIn):
+    """新增问题（本单位编辑）。parent 为问题类别 id，留空则新增问题类别。"""
+    inspection, _ = get_inspection_for_user(request, pk, edit=True)
+    form = bind(ProblemForm, payload.model_dump(), inspection=inspection)
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    return Status(201, ledger.add_problem(inspection, actor=request.user, **data))
+
+
+@router.patch("/problems/{pk}", tags=TAGS, response={200: s.ProblemOut, **ERRORS})
+def problem_update(request, pk: int, payload: ProblemPatch):
+    """修改问题（本单位编辑）。带上读取时的 version，可防止覆盖他人的修改。"""
+    problem, _ = get_problem_for_user(request, pk, edit=True)
+    form = bind(ProblemForm, given(payload), instance=problem, inspection=problem.inspection)
+    data = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
+    version = form.cleaned_data["version"]
+    return ledger.update_problem(problem, actor=request.user, version=version, **data)
+
+
+class MeasureIn(Schema):
+    text: str
+    leader: str = ""
+    department: str = ""
+    owner: str = ""
+    owner_user: int | None = None
+    term: str = "deadline"
+    due: dt.date | None = None
+    status: str = "planned"
+    withhold_reason: str = ""
+    withhold_approver: str = ""
+
+
+class MeasurePatch(Schema):
+    text: str | None = None
+    leader: str | None = None
+    department: str | None = None
+    owner: str | None = None
+    owner_user: int | None = None
+    term: str | None = None
+    due: dt.date | None = None
+    status: str | None = None
+    withhold_reason: str | None = None
+    withhold_approver: str | None = None
+    version: int | None = None
+
+
+@router.post("/problems/{pk}/measures", tags=TAGS, response={201: s.MeasureOut, **ERRORS})
+def measure_add(request, pk: int, payload: MeasureIn):
+    """新增整改措施（本单位编辑）。
+    term：immediate 立行立改、deadline 限期整改、ongoing 长期坚持。"""
+    problem, _ = get_problem_for_user(request, pk, edit=True)
+    form = bind(MeasureForm, payload.model_dump(), owners=_owners(problem.inspection))
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    return Status(201, ledger.add_measure(problem, actor=request.user, **data))
+
+
+@router.patch("/measures/{pk}", tags=TAGS, response={200: s.MeasureOut, **ERRORS})
+def measure_update(request, pk: int, payload: MeasurePatch):
+    """修改整改措施（本单位编辑）。带上读取时的 version，可防止覆盖他人的修改。"""
+    measure, _, _ = get_measure_for_user(request, pk, edit=True)
+    owners = _owners(measure.problem.inspection)
+    form = bind(MeasureForm, given(payload), instance=measure, owners=owners)
+    data = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
+    version = form.cleaned_data["version"]
+    return ledger.update_measure(measure, actor=request.user, version=version, **data)
+
+
+class ProgressIn(Schema):
+    reported_on: dt.date
+    text: str
+    figures: str = ""
+    reference: str = ""
+
+
+@router.post("/measures/{pk}/progress", tags=TAGS, response={201: s.ProgressOut, **ERRORS})
+def progress_report(
+    request, pk: int, payload: Form[ProgressIn], files: File[list[UploadedFile]] = None
+):
+    """报送整改进展（责任人报本人的措施，编辑报本单位任一措施），multipart/form-data。
+    figures 每行一项“事项 数值 单位”；files 为佐证材料文件（可多个）；
+    reference 为无电子文件时的材料说明。"""
+    measure, _, _ = get_measure_for_user(request, pk, report=True)
+    form = ProgressForm(payload.model_dump(), MultiValueDict({"files": list(files or [])}))
+    check(form)
+    data = form.cleaned_data
+    progress = ledger.report_progress(
+        measure,
+        actor=request.user,
+        text=data["text"],
+        reported_on=data["reported_on"],
+        figures=data["figures"],
+        files=data["files"],
+        references=[data["reference"]],
+    )
+    return Status(201, progress)
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+@router.post("/progress/{pk}/withdraw", tags=TAGS, response={200: s.ProgressOut, **ERRORS})
+def progress_withdraw(request, pk: int, payload: ReasonIn):
+    """撤回整改进展（报送人或本单位编辑），须写明理由。"""
+    progress, _ = get_progress_for_user(request, pk, amend=True)
+    return ledger.withdraw_progress(progress, actor=request.user, reason=payload.reason)
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+@router.post("/measures/{pk}/completion", tags=TAGS, response={201: dict, **ERRORS})
+def completion_request(request, pk: int, payload: NoteIn):
+    """申请完成（责任人或本单位编辑），须已报送佐证材料；由本单位确认后计为已完成。"""
+    measure, _, _ = get_measure_for_user(request, pk, report=True)
+    completion = ledger.request_completion(measure, actor=request.user, note=payload.note)
+    return Status(201, {"id": completion.pk, "measure_id": measure.pk, "status": completion.status})
+
+
+@router.post("/problems/{pk}/signoff", tags=TAGS, response={201: s.SignOffOut, **ERRORS})
+def signoff_apply(request, pk: int, payload: NoteIn):
+    """申请销号（本单位编辑），问题下的措施须已完成或转入长期坚持。"""
+    problem, _ = get_problem_for_user(request, pk, edit=True)
+    form = bind(SignOffForm, payload.model_dump())
+    return Status(201, oversight.apply_signoff(problem, actor=request.user, **form.cleaned_data))
+
+
+def _reviewed(request, pk):
+    signoff, can_review = get_signoff_for_user(request, pk)
+    if not can_review:
+        raise PermissionDenied
+    return signoff
+
+
+@router.post("/signoffs/{pk}/approve", tags=TAGS, response={200: s.SignOffOut, **ERRORS})
+def signoff_approve(request, pk: int):
+    """审核通过销号申请（巡察办）。"""
+    return oversight.approve_signoff(_reviewed(request, pk), actor=request.user)
+
+
+@router.post("/signoffs/{pk}/return", tags=TAGS, response={200: s.SignOffOut, **ERRORS})
+def signoff_return(request, pk: int, payload: ReasonIn):
+    """退回销号申请（巡察办），须写明理由。"""
+    signoff = _reviewed(request, pk)
+    form = bind(ReasonForm, payload.model_dump())
+    return oversight.return_signoff(signoff, actor=request.user, **form.cleaned_data)
+
+
+class OrderIn(Schema):
+    unit: int
+    level: str = "notice"
+    problems: list[int] = []
+    due: dt.date
+    text: str
+
+
+@router.post("/orders", tags=TAGS, response={201: s.OrderOut, **ERRORS})
+def order_issue(request, payload: OrderIn):
+    """签发督办单（巡察办）。
+    level：notice 督办通知书、reminder 提醒书、warning 告诫书、account 问责建议；
+    problems 为被督办单位（或其下级单位）未销号问题的 id。"""
+    if not access_for(request.user).anywhere(OFFICE):
+        raise PermissionDenied
+    units = units_visible_to(request.user).exclude(pk__in=oversight.office_units())
+    unit = units.filter(pk=payload.unit).first()
+    form = bind(OrderForm, payload.model_dump(), units=units, unit=unit)
+    data = form.cleaned_data
+    order = oversight.issue_order(
+        actor=request.user,
+        unit=data["unit"],
+        problems=data["problems"],
+        level=data["level"],
+        due=data["due"],
+        text=data["text"],
+    )
+    return Status(201, order)
+
+
+class TextIn(Schema):
+    text: str
+
+
+@router.post("/orders/{pk}/reply", tags=TAGS, response={200: s.OrderOut, **ERRORS})
+def order_reply(request, pk: int, payload: TextIn):
+    """回复督办单（本单位编辑或领导），只能回复一次。"""
+    order, _ = get_order_for_user(request, pk, reply=True)
+    form = bind(ReplyForm, payload.model_dump())
+    return oversight.reply_order(order, actor=request.user, text=form.cleaned_data["text"])
+
+
+class CommentReplyIn(Schema):
+    reply: str
+    reply_public: bool = False
+
+
+@router.post("/comments/{pk}/reply", tags=TAGS, response={200: s.CommentOut, **ERRORS})
+def comment_reply(request, pk: int, payload: CommentReplyIn):
+    """答复群众意见（本单位编辑或领导）；reply_public 为真时答复在通报页面公开。"""
+    comment, _ = get_comment_for_user(request, pk, answer=True)
+    form = bind(
+        CommentReplyForm, {"reply": payload.reply, "reply_public": payload.reply_public or ""}
+    )
+    return disclosure.reply_comment(comment, actor=request.user, **form.cleaned_data)
