@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import re
 import zlib
@@ -5,7 +6,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
@@ -22,7 +25,7 @@ from zhenggai.ledger.models import (
     Problem,
     Progress,
 )
-from zhenggai.oversight.models import SignOff, SupervisionOrder
+from zhenggai.oversight.models import Recurrence, SignOff, SupervisionOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +57,7 @@ def test_it_loads_the_demo_once(demo):
     counts = (Inspection.objects.count(), Problem.objects.count(), Measure.objects.count())
     assert load_demo() == demo
     assert (Inspection.objects.count(), Problem.objects.count(), Measure.objects.count()) == counts
-    assert counts[0] == 5 and counts[1] >= 30 and counts[2] >= 50
+    assert counts[0] == 6 and counts[1] >= 30 and counts[2] >= 50
     assert {i.unit.name for i in Inspection.objects.select_related("unit")} == {
         "区文化和旅游局",
         "区实验中学",
@@ -62,8 +65,29 @@ def test_it_loads_the_demo_once(demo):
         "区城投集团",
         "区住房和城乡建设局",
     }
-    assert len(set(Inspection.objects.values_list("round", flat=True))) == 2
+    assert len(set(Inspection.objects.values_list("round", flat=True))) == 3
     assert Inspection.objects.filter(mode=Inspection.Mode.FOLLOW_UP).count() == 1
+
+
+def test_the_follow_up_finds_problems_of_the_earlier_round_again(demo, client):
+    follow_up = Inspection.objects.get(mode=Inspection.Mode.FOLLOW_UP)
+    earlier = follow_up.earlier_links.get().earlier
+    assert earlier.unit_id == follow_up.unit_id and earlier.feedback_date < follow_up.feedback_date
+    # The earlier inspection was rectified in its time: every problem signed off, the
+    # report filed within two months, nothing of it overdue today.
+    problems = Problem.objects.filter(inspection=earlier, parent__isnull=False)
+    assert problems.count() == 3
+    assert all(p.signoffs.filter(status="approved").exists() for p in problems)
+    assert earlier.report_filing.filed_on <= earlier.feedback_date + dt.timedelta(days=60)
+    findings = Recurrence.objects.standing().filter(problem__inspection=follow_up)
+    assert findings.count() == 2
+    assert all(f.earlier.inspection_id == earlier.pk and f.score > 0 for f in findings)
+    client.force_login(get_user_model().objects.get(username="xuncha"))
+    page = client.get(reverse("oversight:recurrence-list")).content.decode()
+    for finding in findings:
+        assert finding.problem.title in page and finding.earlier.title in page
+    review = client.get(reverse("oversight:recurrence-review", args=[follow_up.pk]))
+    assert "服务态度生硬" in review.content.decode()
 
 
 def test_it_shows_every_status_term_and_light(demo):

@@ -196,6 +196,7 @@ def load_demo() -> list[tuple[str, str]]:
     _extensions(inspections[0], users, today)
     _notices(inspections, users, today)
     _documents(inspections, users, today)
+    _lookback(inspections, users)
     _handovers(users)
     _newcomer(users, units)
     _evaluation(units, users)
@@ -277,7 +278,7 @@ def _ledger(ledger: spec.Ledger, units, users, today: dt.date) -> Inspection:
         confirmer=member(users, ledger.unit, ledger.confirm_by),
         owners={name: users[username] for name, username in ledger.owners.items()},
         feedback=feedback,
-        today=today,
+        today=feedback + dt.timedelta(days=ledger.settled) if ledger.settled else today,
     )
     for title, problems in ledger.categories:
         category = services.add_problem(inspection, actor=editor, title=title)
@@ -493,6 +494,29 @@ def _documents(inspections: list[Inspection], users, today: dt.date) -> None:
     oversight.file_report(bureau, actor=editor, filed_on=filed_on, document=document)
     school_editor = member(users, school.unit.name, Role.EDITOR)
     oversight.draft_document(school, actor=school_editor, kind=Document.Kind.REPORT)
+
+
+def _lookback(inspections: list[Inspection], users) -> None:
+    """The earlier inspection's report filed in its time; the 回头看 linked to it and
+    two of its problems confirmed by the office as found again (屡查屡犯)."""
+    from zhenggai.ledger.lookback import link_earlier
+    from zhenggai.oversight import services as oversight
+    from zhenggai.oversight.models import Document
+    from zhenggai.oversight.recurrence import confirm_recurrence
+
+    earlier = inspections[spec.LEDGERS.index(spec.EARLIER)]
+    follow_up = inspections[spec.LEDGERS.index(spec.FOLLOW_UP)]
+    editor = member(users, earlier.unit.name, Role.EDITOR)
+    document = oversight.draft_document(earlier, actor=editor, kind=Document.Kind.REPORT)
+    document = oversight.freeze_document(document, actor=editor)
+    filed_on = earlier.feedback_date + dt.timedelta(days=55)
+    oversight.file_report(earlier, actor=editor, filed_on=filed_on, document=document)
+    office = users["xuncha"]
+    link_earlier(follow_up, earlier, actor=office)
+    for title, earlier_title in spec.RECURRENCES:
+        confirm_recurrence(
+            _problem(follow_up, title), _problem(earlier, earlier_title), actor=office
+        )
 
 
 def _handovers(users) -> None:

@@ -1,4 +1,4 @@
-"""The ledgers of the demo district: five inspections, each with its own problems.
+"""The ledgers of the demo district: six inspections, each with its own problems.
 
 Every unit, person, figure and sentence here is invented for this project. Dates are
 days after the inspection's feedback (`due`) or before the day the demo is loaded
@@ -66,6 +66,7 @@ class Ledger:
     mode: str = "regular"
     confirm_by: str = "editor"
     owners: dict[str, str] = field(default_factory=dict)  # owner name -> username
+    settled: int = 0  # days after feedback when its story ended; 0: it goes on today
 
 
 BUREAU = Ledger(
@@ -805,6 +806,82 @@ COMPANY = Ledger(
 )
 
 
+# The housing bureau's inspection of the first round, rectified and signed off long ago:
+# the 回头看 below is linked to it, and two of its problems were found again (屡查屡犯).
+EARLIER = Ledger(
+    unit="区住房和城乡建设局",
+    round="一届区委第一轮巡察",
+    group="区委第三巡察组",
+    feedback=760,
+    settled=110,
+    categories=(
+        (
+            "履行行业监管职责不到位",
+            (
+                P(
+                    "物业服务企业监管缺少抓手，信用评价制度尚未建立",
+                    "田野",
+                    (
+                        M(
+                            "起草物业服务企业信用评价办法，明确评价指标和结果运用。",
+                            "易欣",
+                            "物业管理科",
+                            due=60,
+                            state=DONE,
+                            report="信用评价办法征求意见稿已起草完成，向32家物业服务企业征求意见。",
+                            files=("党组会议研究信用评价办法纪要.docx",),
+                        ),
+                    ),
+                    description="全区物业服务投诉连续两年居住建领域首位，局里对物业企业"
+                    "只有年检一种手段。",
+                    signoff="approved",
+                    signoff_note="办法征求意见稿已完成，转入常态推进。",
+                ),
+                P(
+                    "建筑工地扬尘治理执法检查流于形式",
+                    "田野",
+                    (
+                        M(
+                            "对全区在建工地扬尘治理“六个百分百”落实情况开展一次拉网式检查。",
+                            "邹强",
+                            "区建设工程质量安全站",
+                            term="immediate",
+                            due=30,
+                            state=DONE,
+                            report="检查在建工地41个，责令整改9个，立案处罚2起；修订扬尘治理执法检查制度2项。",
+                            figures=((2, "项", "扬尘治理执法检查制度"),),
+                            files=("扬尘治理检查通报.pdf",),
+                        ),
+                    ),
+                    signoff="approved",
+                ),
+            ),
+        ),
+        (
+            "服务群众意识不强",
+            (
+                P(
+                    "政务服务窗口工作人员服务态度生硬，推诿群众诉求",
+                    "吴建平",
+                    (
+                        M(
+                            "开展窗口服务作风专项整顿，设立意见箱，每月通报群众评价。",
+                            "孙莉",
+                            "办公室",
+                            due=45,
+                            state=DONE,
+                            report="专项整顿已完成，窗口设立意见箱，首月群众评价满意率96%。",
+                            reference="专项整顿工作记录，存局办公室",
+                        ),
+                    ),
+                    signoff="approved",
+                ),
+            ),
+        ),
+    ),
+)
+
+
 FOLLOW_UP = Ledger(
     unit="区住房和城乡建设局",
     round="一届区委第四轮巡察",
@@ -900,7 +977,14 @@ FOLLOW_UP = Ledger(
     ),
 )
 
-LEDGERS = (BUREAU, SCHOOL, STREET, COMPANY, FOLLOW_UP)
+LEDGERS = (BUREAU, SCHOOL, STREET, COMPANY, EARLIER, FOLLOW_UP)
+
+# 回头看: the follow-up is linked to the earlier inspection and the office confirms
+# these of its problems as found again (屡查屡犯): (problem, earlier problem).
+RECURRENCES = (
+    ("物业服务企业信用评价制度迟迟未落地", "物业服务企业监管缺少抓手，信用评价制度尚未建立"),
+    ("政务服务窗口“冷硬推”问题仍有发生", "政务服务窗口工作人员服务态度生硬，推诿群众诉求"),
+)
 
 
 @dataclass(frozen=True)
