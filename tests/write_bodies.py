@@ -333,7 +333,7 @@ def accountability_body(world: World) -> dict:
         "name": "李某",
         "post": "科长",
         "person_unit": "甲单位",
-        "kind": AccountabilityKind.objects.get(name="通报批评").pk,
+        "kind": AccountabilityKind.objects.get_or_create(name="通报批评")[0].pk,
         "decided_on": "2026-04-02",
         "decided_by": "区纪委监委",
         "note": "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from selenium.common.exceptions import NoSuchElementException
+from selenium.common.exceptions import NoSuchElementException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -53,11 +53,29 @@ def reach(driver, path: str, via: tuple[str, ...] = ("/",)) -> None:
     raise AssertionError(f"no link to {path} on {', '.join(via)}")
 
 
+def left(old):
+    """A wait condition: the page that held `old` has been replaced.
+
+    Selenium's staleness_of catches only StaleElementReferenceException; while the
+    next page loads, chromedriver can answer for the old node with "Node with given id
+    does not belong to the document" instead, which means the same.
+    """
+
+    def gone(driver) -> bool:
+        try:
+            old.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    return gone
+
+
 def follow(driver, link) -> None:
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
     old = driver.find_element(By.TAG_NAME, "html")
     link.click()
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old))
+    WebDriverWait(driver, WAIT).until(left(old))
     check_page(driver)
 
 
@@ -70,7 +88,7 @@ def press(driver, button) -> None:
     button.click()
     if asks:
         WebDriverWait(driver, WAIT).until(EC.alert_is_present()).accept()
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old))
+    WebDriverWait(driver, WAIT).until(left(old))
     check_page(driver)
 
 

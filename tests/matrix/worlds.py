@@ -74,7 +74,9 @@ def build_world(ledger_a, cast) -> dict:
     held = Accountability.objects.create(
         problem=problem,
         name="张某某",
-        kind=AccountabilityKind.objects.get(name="诫勉"),
+        # get_or_create: a transactional test run before this module flushes the kinds
+        # the migration seeded.
+        kind=AccountabilityKind.objects.get_or_create(name="诫勉", defaults={"phrase": "诫勉谈话"})[0],
         decided_on=dt.date(2026, 4, 1),
         decided_by="区纪委监委",
     )
