@@ -76,7 +76,7 @@ def build_world(ledger_a, cast) -> dict:
         name="张某某",
         # get_or_create: a transactional test run before this module flushes the kinds
         # the migration seeded.
-        kind=AccountabilityKind.objects.get_or_create(name="诫勉", defaults={"phrase": "诫勉谈话"})[0],
+        kind=AccountabilityKind.objects.get_or_create(name="诫勉")[0],
         decided_on=dt.date(2026, 4, 1),
         decided_by="区纪委监委",
     )
