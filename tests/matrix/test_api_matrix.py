@@ -17,12 +17,19 @@ from django.utils import timezone
 
 from tests.conftest import EDIT_A, READ_A
 from tests.matrix.test_access_matrix import ROLES
-from tests.write_bodies import count, fields, pdf, state
+from tests.write_bodies import confirmed, count, fields, pdf, state
 from zhenggai.api.main import api
 from zhenggai.api.models import ApiToken
 from zhenggai.api.tokens import create_token
-from zhenggai.disclosure.models import Comment
-from zhenggai.ledger.models import Completion, Measure, Problem, Progress
+from zhenggai.disclosure.models import Comment, NoticeDraft, PublishedNotice
+from zhenggai.ledger.models import (
+    Accountability,
+    Completion,
+    Extension,
+    Measure,
+    Problem,
+    Progress,
+)
 from zhenggai.oversight.models import SignOff, SupervisionOrder
 
 PREFIX = "/api/v1"
@@ -75,6 +82,7 @@ class Write:
     changes: Callable
     expected: dict
     multipart: bool = False
+    prepare: Callable | None = None  # (world, client): what the write needs beforehand
 
 
 def ok(status: int) -> tuple[int, bool]:
@@ -156,6 +164,63 @@ WRITES: dict[tuple[str, str], Write] = {
         fields(Comment, "comment", "reply"),
         row(EDIT_A, alice=ok(200), lena=ok(200)),
     ),
+    ("POST", "/completions/{pk}/confirm"): Write(
+        "asked", lambda w: {}, fields(Completion, "asked", "status"), row(EDIT_A, alice=ok(200))
+    ),
+    ("POST", "/completions/{pk}/return"): Write(
+        "asked",
+        lambda w: {"reason": "佐证材料不全。"},
+        fields(Completion, "asked", "status"),
+        row(EDIT_A, alice=ok(200)),
+    ),
+    ("POST", "/measures/{pk}/extension"): Write(
+        "open_measure",
+        lambda w: {"new_due": "2027-06-30", "reason": "需跨年度实施"},
+        count(Extension),
+        row(EDIT_A, alice=ok(201), owen=ok(201)),
+        prepare=confirmed,
+    ),
+    ("POST", "/extensions/{pk}/approve"): Write(
+        "extension",
+        lambda w: {},
+        fields(Extension, "extension", "status"),
+        row(EDIT_A, alice=403, olivia=ok(200)),
+    ),
+    ("POST", "/extensions/{pk}/refuse"): Write(
+        "extension",
+        lambda w: {"answer": "理由不充分。"},
+        fields(Extension, "extension", "status"),
+        row(EDIT_A, alice=403, olivia=ok(200)),
+    ),
+    ("POST", "/problems/{pk}/accountability"): Write(
+        "problem",
+        lambda w: {
+            "name": "李某",
+            "kind": "诫勉",  # the world holds someone to account with it
+            "decided_on": "2026-04-02",
+            "decided_by": "区纪委监委",
+        },
+        count(Accountability),
+        EDITOR,
+    ),
+    ("POST", "/drafts/{pk}/sign"): Write(
+        "draft",
+        lambda w: {},
+        fields(NoticeDraft, "draft", "status"),
+        row(EDIT_A, alice=403, lena=ok(200), olivia=ok(200)),
+    ),
+    ("POST", "/drafts/{pk}/return"): Write(
+        "draft",
+        lambda w: {"reason": "数字有误"},
+        fields(NoticeDraft, "draft", "status"),
+        row(EDIT_A, alice=403, lena=ok(200), olivia=ok(200)),
+    ),
+    ("POST", "/drafts/{pk}/publish"): Write(
+        "signed_draft",
+        lambda w: {},
+        count(PublishedNotice),
+        row(EDIT_A, alice=ok(201), lena=ok(201), olivia=ok(201)),
+    ),
 }
 
 
@@ -211,6 +276,8 @@ def test_it_writes_for_the_roles_the_matrix_allows_and_only_for_them(
     key, role, write_world, bearer, client
 ):
     write = WRITES[key]
+    if write.prepare:
+        write.prepare(write_world, client)
     path = url(key[1], write_world, write.target)
     before, changes = state(client), write.changes(write_world, client)
     response = send(client, key[0], path, write, write_world, bearer[role])
@@ -230,6 +297,8 @@ def test_it_refuses_every_write_with_a_read_only_token(key, write_world, cast, c
     token, text = create_token(actor=cast["alice"], name="只读", read_only=True)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     write = WRITES[key]
+    if write.prepare:
+        write.prepare(write_world, client)
     path = url(key[1], write_world, write.target)
     before = state(client)
     response = send(client, key[0], path, write, write_world, {"Authorization": f"Bearer {text}"})

@@ -263,3 +263,141 @@ class MeOut(Schema):
     office: bool
     roles: list[dict]
     token: dict | None
+
+
+class CompletionOut(Schema):
+    id: int
+    measure_id: int
+    status: str
+    status_display: str
+    note: str
+    requested_by: str | None
+    requested_at: dt.datetime
+    reviewer: str | None
+    reviewed_at: dt.datetime | None
+    reason: str
+    inspected: bool
+    measure_status: str
+
+    @staticmethod
+    def resolve_status_display(obj) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str | None:
+        return _name(obj.requested_by)
+
+    @staticmethod
+    def resolve_reviewer(obj) -> str | None:
+        return _name(obj.reviewer)
+
+    @staticmethod
+    def resolve_measure_status(obj) -> str:
+        return obj.measure.status
+
+
+class ExtensionOut(Schema):
+    id: int
+    measure_id: int
+    status: str
+    status_display: str
+    old_due: dt.date | None
+    new_due: dt.date
+    reason: str
+    requested_by: str | None
+    requested_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    answer: str
+    measure_due: dt.date | None
+
+    @staticmethod
+    def resolve_status_display(obj) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str | None:
+        return _name(obj.requested_by)
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return _name(obj.decided_by)
+
+    @staticmethod
+    def resolve_measure_due(obj) -> dt.date | None:
+        return obj.measure.due
+
+
+class AccountabilityOut(Schema):
+    id: int
+    problem_id: int
+    measure_id: int | None
+    name: str
+    post: str
+    person_unit: str
+    kind: str
+    decided_on: dt.date
+    decided_by: str
+    note: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_kind(obj) -> str:
+        return obj.kind.name
+
+
+class DraftOut(Schema):
+    id: int
+    inspection_id: int
+    audience: str
+    status: str
+    status_display: str
+    sha256: str
+    note: str
+    doc_number: str
+    submitted_by: str | None
+    submitted_at: dt.datetime
+    signed_by: str | None
+    signed_at: dt.datetime | None
+    returned_by: str | None
+    returned_at: dt.datetime | None
+    reason: str
+    notice_id: int | None
+
+    @staticmethod
+    def resolve_status_display(obj) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_submitted_by(obj) -> str | None:
+        return _name(obj.submitted_by)
+
+    @staticmethod
+    def resolve_signed_by(obj) -> str | None:
+        return _name(obj.signed_by)
+
+    @staticmethod
+    def resolve_returned_by(obj) -> str | None:
+        return _name(obj.returned_by)
+
+
+class NoticeOut(Schema):
+    id: int
+    inspection_id: int
+    version: int
+    audience: str
+    title: str
+    sha256: str
+    doc_number: str
+    note: str
+    published_at: dt.datetime
+    published_by: str | None
+    url: str
+
+    @staticmethod
+    def resolve_published_by(obj) -> str | None:
+        return _name(obj.published_by)
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()

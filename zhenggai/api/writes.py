@@ -10,18 +10,23 @@ from django.utils.datastructures import MultiValueDict
 from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 
-from zhenggai.accounts.access import OFFICE, access_for, units_visible_to
+from zhenggai.accounts.access import LEAD, OFFICE, access_for, require, units_visible_to
 from zhenggai.disclosure import services as disclosure
-from zhenggai.disclosure.access import get_comment_for_user
+from zhenggai.disclosure.access import get_comment_for_user, get_draft_for_user
 from zhenggai.disclosure.forms import ReplyForm as CommentReplyForm
+from zhenggai.disclosure.forms import ReturnForm as DraftReturnForm
+from zhenggai.ledger import accountability, extensions
 from zhenggai.ledger import services as ledger
 from zhenggai.ledger.access import (
+    get_completion_for_user,
+    get_extension_for_user,
     get_inspection_for_user,
     get_measure_for_user,
     get_problem_for_user,
     get_progress_for_user,
 )
 from zhenggai.ledger.forms import MeasureForm, ProblemForm, ProgressForm
+from zhenggai.ledger.models import AccountabilityKind
 from zhenggai.ledger.views import _owners
 from zhenggai.oversight import services as oversight
 from zhenggai.oversight.access import get_order_for_user, get_signoff_for_user
@@ -29,7 +34,7 @@ from zhenggai.oversight.forms import OrderForm, ReasonForm, ReplyForm, SignOffFo
 
 from . import schemas as s
 from .common import bind, check, router
-from .errors import Error
+from .errors import Error, Refused
 
 TAGS = ["办理"]
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
@@ -168,12 +173,76 @@ class NoteIn(Schema):
     note: str = ""
 
 
-@router.post("/measures/{pk}/completion", tags=TAGS, response={201: dict, **ERRORS})
+@router.post("/measures/{pk}/completion", tags=TAGS, response={201: s.CompletionOut, **ERRORS})
 def completion_request(request, pk: int, payload: NoteIn):
     """申请完成（责任人或本单位编辑），须已报送佐证材料；由本单位确认后计为已完成。"""
     measure, _, _ = get_measure_for_user(request, pk, report=True)
-    completion = ledger.request_completion(measure, actor=request.user, note=payload.note)
-    return Status(201, {"id": completion.pk, "measure_id": measure.pk, "status": completion.status})
+    return Status(201, ledger.request_completion(measure, actor=request.user, note=payload.note))
+
+
+class InspectedIn(Schema):
+    inspected: bool = False
+
+
+@router.post("/completions/{pk}/confirm", tags=TAGS, response={200: s.CompletionOut, **ERRORS})
+def completion_confirm(request, pk: int, payload: InspectedIn):
+    """确认完成（巡察登记时指定的确认人，默认本单位编辑），措施计为已完成。
+    佐证材料只有文字说明（如纸质档案）时，须查验原件并传 inspected 为真。"""
+    completion, _ = get_completion_for_user(request, pk, confirm=True)
+    ledger.confirm_completion(completion, actor=request.user, inspected=payload.inspected)
+    completion.refresh_from_db()
+    return completion
+
+
+@router.post("/completions/{pk}/return", tags=TAGS, response={200: s.CompletionOut, **ERRORS})
+def completion_return(request, pk: int, payload: ReasonIn):
+    """退回完成申请（确认人），须写明理由；措施状态不变。"""
+    completion, _ = get_completion_for_user(request, pk, confirm=True)
+    form = bind(ReasonForm, payload.model_dump())
+    return ledger.return_completion(completion, actor=request.user, **form.cleaned_data)
+
+
+class ExtensionIn(Schema):
+    new_due: dt.date
+    reason: str
+
+
+@router.post("/measures/{pk}/extension", tags=TAGS, response={201: s.ExtensionOut, **ERRORS})
+def extension_request(request, pk: int, payload: ExtensionIn):
+    """申请延期（责任人或本单位编辑），须写明理由，new_due 须晚于现在的完成时限；
+    台账经巡察办确认后才需申请，原完成时限保留。"""
+    measure, _, _ = get_measure_for_user(request, pk, report=True)
+    form = bind(extensions.ExtensionForm, payload.model_dump())
+    extension = extensions.request_extension(measure, actor=request.user, **form.cleaned_data)
+    return Status(201, extension)
+
+
+class AnswerIn(Schema):
+    answer: str = ""
+
+
+MAX_ANSWER = 2000
+
+
+def _decided(request, pk: int, payload: AnswerIn, *, approve: bool):
+    extension, _ = get_extension_for_user(request, pk, decide=True)
+    if len(payload.answer.strip()) > MAX_ANSWER:
+        raise Refused(400, "invalid", f"审批意见（answer）不能超过{MAX_ANSWER}字。")
+    return extensions.decide_extension(
+        extension, actor=request.user, approve=approve, answer=payload.answer
+    )
+
+
+@router.post("/extensions/{pk}/approve", tags=TAGS, response={200: s.ExtensionOut, **ERRORS})
+def extension_approve(request, pk: int, payload: AnswerIn):
+    """批准延期申请（巡察办，或巡察办委托的本单位领导），措施完成时限改为申请的日期。"""
+    return _decided(request, pk, payload, approve=True)
+
+
+@router.post("/extensions/{pk}/refuse", tags=TAGS, response={200: s.ExtensionOut, **ERRORS})
+def extension_refuse(request, pk: int, payload: AnswerIn):
+    """不批准延期申请（巡察办，或巡察办委托的本单位领导），须在 answer 中写明理由。"""
+    return _decided(request, pk, payload, approve=False)
 
 
 @router.post("/problems/{pk}/signoff", tags=TAGS, response={201: s.SignOffOut, **ERRORS})
@@ -260,3 +329,64 @@ def comment_reply(request, pk: int, payload: CommentReplyIn):
         CommentReplyForm, {"reply": payload.reply, "reply_public": payload.reply_public or ""}
     )
     return disclosure.reply_comment(comment, actor=request.user, **form.cleaned_data)
+
+
+class AccountabilityIn(Schema):
+    name: str
+    kind: str
+    decided_on: dt.date
+    decided_by: str
+    post: str = ""
+    person_unit: str = ""
+    measure: int | None = None
+    note: str = ""
+
+
+def _kind(name: str) -> AccountabilityKind:
+    """The kind named, or a 400 listing the kinds there are."""
+    found = AccountabilityKind.objects.filter(name=name.strip()).first()
+    if found is None:
+        names = "、".join(AccountabilityKind.objects.values_list("name", flat=True))
+        raise Refused(400, "invalid", f"问责方式（kind）“{name}”不存在，可选：{names}。")
+    return found
+
+
+@router.post(
+    "/problems/{pk}/accountability", tags=TAGS, response={201: s.AccountabilityOut, **ERRORS}
+)
+def accountability_add(request, pk: int, payload: AccountabilityIn):
+    """登记问责情况（本单位编辑）。kind 为问责方式的名称，如“诫勉”；
+    measure 为该问题下整改措施的 id，留空则针对问题本身。"""
+    problem, _ = get_problem_for_user(request, pk, edit=True)
+    data = {**payload.model_dump(), "kind": _kind(payload.kind).pk}
+    form = bind(accountability.AccountabilityForm, data, problem=problem)
+    held = accountability.add_accountability(problem, actor=request.user, **form.cleaned_data)
+    return Status(201, held)
+
+
+def _draft_to_sign(request, pk: int):
+    # As the page: the unit's editors and leaders reach the draft, only a leader signs.
+    draft, _ = get_draft_for_user(request, pk)
+    require(request, LEAD, draft.inspection.unit)
+    return draft
+
+
+@router.post("/drafts/{pk}/sign", tags=TAGS, response={200: s.DraftOut, **ERRORS})
+def draft_sign(request, pk: int):
+    """签发待签发的通报稿（本单位领导或巡察办），签发的正是提交时冻结的文本。"""
+    return disclosure.sign_draft(_draft_to_sign(request, pk), actor=request.user)
+
+
+@router.post("/drafts/{pk}/return", tags=TAGS, response={200: s.DraftOut, **ERRORS})
+def draft_return(request, pk: int, payload: ReasonIn):
+    """退回通报稿（本单位领导或巡察办），须写明理由；编辑修改后可重新提交签发。"""
+    draft = _draft_to_sign(request, pk)
+    form = bind(DraftReturnForm, payload.model_dump())
+    return disclosure.return_draft(draft, actor=request.user, **form.cleaned_data)
+
+
+@router.post("/drafts/{pk}/publish", tags=TAGS, response={201: s.NoticeOut, **ERRORS})
+def draft_publish(request, pk: int):
+    """发布已签发的通报稿（本单位编辑或领导），正文与签发的文本逐字相同；发布后不可更改。"""
+    draft, _ = get_draft_for_user(request, pk)
+    return Status(201, disclosure.publish_draft(draft, actor=request.user))
