@@ -25,6 +25,9 @@ PLANNED, IN_PROGRESS, DONE, ONGOING = "planned", "in_progress", "done", "ongoing
 OPEN = (PLANNED, IN_PROGRESS)
 DATED_TERMS = ("immediate", "deadline")
 SOON_DAYS = 10
+# The 整改情况报告 is announced this many days before it is due (and after, until filed):
+# on the dashboard's clock, in the to-do and in reminders.
+REPORT_WARN_DAYS = 15
 
 Rule = list[dict]
 

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from zhenggai.accounts.access import LEAD, OFFICE, Access, subtree_q
 from zhenggai.accounts.models import Unit
-from zhenggai.ledger import counts
+from zhenggai.ledger import counts, rules
 from zhenggai.ledger.models import Inspection, Measure
 
 from .models import ReportCorrection, SignOff, SupervisionOrder
@@ -99,10 +99,6 @@ class Tally(counts.Tally):
     orders_overdue: int = 0
 
 
-# The report clock warns this many days before the 整改情况报告 is due (and after, until filed).
-REPORT_WARN_DAYS = 15
-
-
 @dataclass
 class Clock:
     """An inspection's deadlines: feedback, report due, stage and days left."""
@@ -122,7 +118,7 @@ class Clock:
 
     @property
     def report_soon(self) -> bool:
-        return not self.report_filed_on and 0 <= self.days_left <= REPORT_WARN_DAYS
+        return not self.report_filed_on and 0 <= self.days_left <= rules.REPORT_WARN_DAYS
 
     @property
     def intensive(self) -> bool:

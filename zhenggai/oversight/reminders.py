@@ -34,7 +34,6 @@ from zhenggai.ledger.models import Inspection, Measure
 from zhenggai.notices.render import cn_date
 
 from .models import Message
-from .todo import REPORT_BEFORE
 
 OWNER_DAYS, LEADER_DAYS = 20, 10
 MESSAGE_LINES = 20  # unread messages listed in a digest; the rest are on the page
@@ -148,9 +147,9 @@ def build_digests(today: dt.date) -> list[Digest]:
 
 
 def _add_reports(digests: dict, today: dt.date, memberships, office) -> None:
-    """The unfiled 整改情况报告 due within REPORT_BEFORE days or late, to the unit's
+    """The unfiled 整改情况报告 due within rules.REPORT_WARN_DAYS days or late, to the unit's
     editors and leaders and to the office."""
-    end = today + dt.timedelta(days=REPORT_BEFORE)
+    end = today + dt.timedelta(days=rules.REPORT_WARN_DAYS)
     due = Inspection.objects.filter(rectify_until__lte=end, report_filing=None)
     unit_people = [m for m in memberships if m.role in (Role.EDITOR, Role.LEADER)]
     for inspection in due.select_related("unit").order_by("rectify_until", "id"):

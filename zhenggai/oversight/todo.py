@@ -57,9 +57,6 @@ from .audit_log import act_label
 from .models import SignOff, SupervisionOrder
 
 LIMIT = 20
-# The 整改情况报告 is due at the end of the 集中整改期 (two months after the feedback
-# unless set otherwise): listed from this many days before, and after it until filed.
-REPORT_BEFORE = 15
 
 
 @dataclass
@@ -353,8 +350,8 @@ def comment_item(x, today: dt.date) -> Item:
 
 
 def _report_unfiled(qs: QuerySet, today: dt.date) -> QuerySet:
-    """Inspections whose report is due within REPORT_BEFORE days or late, and not filed."""
-    end = today + dt.timedelta(days=REPORT_BEFORE)
+    """Inspections whose report is due within rules.REPORT_WARN_DAYS days or late, and not filed."""
+    end = today + dt.timedelta(days=rules.REPORT_WARN_DAYS)
     return qs.filter(rectify_until__lte=end, report_filing=None).order_by("rectify_until", "id")
 
 
