@@ -119,5 +119,5 @@ READERS: dict[str, Callable[[bytes], str | Document]] = {
     ".html": _read_html,
     ".htm": _read_html,
     ".docx": wordfile.docx_to_document,
-    ".pdf": pdffile.pdf_to_text,
+    ".pdf": pdffile.pdf_to_document,
 }
