@@ -37,8 +37,9 @@ _CLAUSE_END = "。；;，,.、 \u3000"
 
 
 @dataclass
-class _Ledger:
-    """The rows of one inspection, grouped for writing."""
+class LoadedLedger:
+    """The rows of one inspection, grouped for writing: the notice here, and the cycle's
+    documents (plan, report, 回头看) in oversight/cycle.py."""
 
     categories: list[Problem]
     subs: dict[int, list[Problem]]
@@ -50,7 +51,7 @@ def notice_from_ledger(
     inspection: Inspection, *, internal: bool = False, today: dt.date | None = None
 ) -> tree.Notice:
     """The notice; the public version holds only what may be published, totals included."""
-    ledger = _load(inspection, internal)
+    ledger = load_ledger(inspection, internal)
     unit, kind = inspection.unit, inspection.get_kind_display()
     sections = [_section(ledger, category) for category in ledger.categories]
     notice = tree.Notice(
@@ -87,7 +88,9 @@ def notice_title(inspection: Inspection) -> str:
     return f"{inspection.unit.signature}关于{round_}整改进展情况的通报"
 
 
-def _load(inspection: Inspection, internal: bool) -> _Ledger:
+def load_ledger(inspection: Inspection, internal: bool) -> LoadedLedger:
+    """An inspection's problems, measures and latest progress; the public version
+    (`internal=False`) without withheld problems and measures."""
     problems = list(Problem.objects.filter(inspection=inspection).order_by("position", "id"))
     latest = (
         Progress.objects.current().filter(measure=OuterRef("pk")).order_by("-reported_on", "-id")
@@ -103,7 +106,9 @@ def _load(inspection: Inspection, internal: bool) -> _Ledger:
         problems = [p for p in problems if p.pk not in withheld and p.parent_id not in withheld]
         measures = measures.filter(withhold_reason="")
     kept = {p.pk for p in problems}
-    ledger = _Ledger([p for p in problems if not p.parent_id], defaultdict(list), defaultdict(list))
+    ledger = LoadedLedger(
+        [p for p in problems if not p.parent_id], defaultdict(list), defaultdict(list)
+    )
     for problem in problems:
         if problem.parent_id:
             ledger.subs[problem.parent_id].append(problem)
@@ -114,7 +119,7 @@ def _load(inspection: Inspection, internal: bool) -> _Ledger:
     return ledger
 
 
-def _load_progress(ledger: _Ledger) -> None:
+def _load_progress(ledger: LoadedLedger) -> None:
     ids = [m.latest_id for ms in ledger.measures.values() for m in ms if m.latest_id]
     ledger.progress = {p.pk: p for p in Progress.objects.filter(pk__in=ids)}
     for progress in ledger.progress.values():
@@ -123,7 +128,7 @@ def _load_progress(ledger: _Ledger) -> None:
         ledger.progress[figure.progress_id].figure_rows.append(figure)
 
 
-def _section(ledger: _Ledger, category: Problem) -> tree.Section:
+def _section(ledger: LoadedLedger, category: Problem) -> tree.Section:
     subs = ledger.subs[category.pk]
     # The genre numbers specific problems (一)(二)… only when there are several.
     numbered = len(subs) > 1
@@ -144,7 +149,7 @@ def _section(ledger: _Ledger, category: Problem) -> tree.Section:
     )
 
 
-def _measure(ledger: _Ledger, measure: Measure) -> tree.Measure:
+def _measure(ledger: LoadedLedger, measure: Measure) -> tree.Measure:
     """The measure's own words, then what its latest report says was done."""
     text = _one_line(measure.text).rstrip(_CLAUSE_END)
     progress = ledger.progress.get(measure.latest_id)

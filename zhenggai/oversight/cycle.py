@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from zhenggai.accounts.letterhead import letterhead_of
-from zhenggai.disclosure.generate import NEXT_STEPS, _Ledger, _load
+from zhenggai.disclosure.generate import NEXT_STEPS, LoadedLedger, load_ledger
 from zhenggai.ledger import rules
 from zhenggai.ledger.counts import Tally, held, tally
 from zhenggai.ledger.models import Evidence, Inspection, Measure, Problem
@@ -56,7 +56,7 @@ class Item:
         return bool(closed or done)
 
 
-def items(ledger: _Ledger) -> list[Item]:
+def items(ledger: LoadedLedger) -> list[Item]:
     """The counted problems in ledger order; a category's own measures go with its first."""
     out = []
     for category in ledger.categories:
@@ -122,7 +122,7 @@ def _tail(inspection: Inspection, today: dt.date) -> list[str]:
 
 def plan_text(inspection: Inspection, today: dt.date) -> str:
     """整改方案: aims, the three lists as tables, the requirements."""
-    ledger = _load(inspection, True)
+    ledger = load_ledger(inspection, True)
     kind, unit, found = _kind(inspection), _short(inspection), items(ledger)
     measures = [m for item in found for m in item.measures]
     terms = {t: sum(1 for m in measures if m.term == t) for t in Measure.Term.values}
@@ -173,7 +173,7 @@ def _measure_rows(found: list[Item], cells, *, problem: bool = True) -> list[str
 
 def report_text(inspection: Inspection, today: dt.date) -> str:
     """整改情况报告 to the inspection body, in the genre's four parts."""
-    ledger = _load(inspection, True)
+    ledger = load_ledger(inspection, True)
     kind, unit, found = _kind(inspection), _short(inspection), items(ledger)
     totals = tally([inspection], today)
     persons = held([inspection])
@@ -206,7 +206,7 @@ def report_text(inspection: Inspection, today: dt.date) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _problem_paragraph(ledger: _Ledger, item: Item, n: int) -> str:
+def _problem_paragraph(ledger: LoadedLedger, item: Item, n: int) -> str:
     state = "已完成整改" if item.rectified else "正在整改"
     head = f"（{_cn(n)}）关于“{_clause(item.problem.title)}”问题。"
     clauses = []
@@ -222,7 +222,7 @@ def _problem_paragraph(ledger: _Ledger, item: Item, n: int) -> str:
 
 def review_text(inspection: Inspection, today: dt.date) -> str:
     """回头看 report: what held, what is still open or came late, what comes next."""
-    ledger = _load(inspection, True)
+    ledger = load_ledger(inspection, True)
     kind, unit, found = _kind(inspection), _short(inspection), items(ledger)
     totals = tally([inspection], today)
     lines = [
