@@ -438,3 +438,20 @@ def test_the_schema_documents_each_workflow_write(client):
         assert ok["content"]["application/json"]["schema"]["$ref"].endswith(answer), path
         assert {"400", "401", "403", "404"} <= set(op["responses"]), path
         assert answer in schema["components"]["schemas"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="errors.py passes ninja's English 'Cannot parse request body' through (code 'error')",
+)
+def test_a_body_that_is_not_json_gets_a_chinese_message(cast, ledger_a, client):
+    completion = asked(ledger_a, cast)
+    token = create_token(actor=cast["alice"], name="测试")[1]
+    response = client.post(
+        f"{API}/completions/{completion.pk}/confirm",
+        "{inspected: true",
+        "application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid" and "请求" in response.json()["message"]
