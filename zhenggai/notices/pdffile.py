@@ -292,7 +292,7 @@ def _wider(
     return span if best is None or span[1] - span[0] > best[1] - best[0] else best
 
 
-_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’"
+_CJK = r"\u2460-\u24ff\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’"  # ① counts as Chinese
 _LAYOUT_SPACE = re.compile(
     rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z%.])|(?<=[0-9A-Za-z%.])[ \t]+(?=[{_CJK}])"
 )
