@@ -7,6 +7,7 @@ read through read_document, the importer's entry; without LibreOffice those test
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import shutil
@@ -243,3 +244,62 @@ LABELS = ["名称：", "地址：", "联系人：", "联系电话：", "统一�
 )
 def test_a_page_without_two_columns_stays_line_by_line(pieces):
     assert [line.text for line in in_columns(pieces)] == [line.text for line in group_lines(pieces)]
+
+
+# --- tables drawn cell by cell, pages stored sideways --------------------------------
+
+
+def _drawn_plan(rotation: int) -> bytes:
+    """A page of Latin text and a 3 × 2 table whose cells are stroked rectangles, drawn
+    so that it shows upright once the page's /Rotate turns it."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument.new()
+    width, height = (595, 842) if rotation in (0, 180) else (842, 595)
+    page = pdf.new_page(width, height)
+
+    def user(x: float, y: float) -> tuple[float, float]:
+        return {
+            0: (x, y),
+            90: (width - y, x),
+            180: (width - x, height - y),
+            270: (y, height - x),
+        }[rotation]
+
+    def text(words: str, x: float, y: float) -> None:
+        obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 10.0)
+        buffer = ctypes.create_string_buffer((words + "\0").encode("utf-16-le"))
+        raw.FPDFText_SetText(obj, ctypes.cast(buffer, ctypes.POINTER(raw.FPDF_WCHAR)))
+        matrix = pdfium.PdfMatrix().rotate(rotation, ccw=True).translate(*user(x, y))
+        raw.FPDFPageObj_Transform(obj, *matrix.get())
+        raw.FPDFPage_InsertObject(page.raw, obj)
+
+    def cell(x: float, y: float) -> None:
+        (x1, y1), (x2, y2) = user(x, y), user(x + 150, y + 30)
+        obj = raw.FPDFPageObj_CreateNewRect(min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
+        raw.FPDFPath_SetDrawMode(obj, raw.FPDF_FILLMODE_NONE, True)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+
+    text("Rectification plan of the bureau", 72, 780)
+    for row in range(3):
+        for column in range(2):
+            cell(72 + 150 * column, 700 - 30 * row)
+            text(f"Row {row} column {column}", 80 + 150 * column, 710 - 30 * row)
+    text("Signed by the bureau", 72, 580)
+    raw.FPDFPage_GenerateContent(page.raw)
+    page.set_rotation(rotation)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_table_of_drawn_cells_reads_upright_however_the_page_is_stored(rotation):
+    document = read_document(_drawn_plan(rotation), "plan.pdf")
+    assert document.text.split("\n")[0] == "Rectification plan of the bureau"
+    assert document.text.split("\n")[-1] == "Signed by the bureau"
+    [table] = document.tables
+    assert [[document.cell_text(cell) for cell in row] for row in table.rows] == [
+        [f"Row {row} column {column}" for column in range(2)] for row in range(3)
+    ]

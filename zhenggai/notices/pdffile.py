@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .document import Cell, Document, Table
-from .pdftables import CellLines, Grid, Sheet, find_grids, put_pieces
+from .pdftables import CellLines, Grid, Sheet, find_grids, put_pieces, upright
 
 # A notice is a few pages; a 300-page PDF is something else, and bounded work matters.
 MAX_PAGES = 300
@@ -124,7 +124,7 @@ def _pieces(page) -> list[Line]:
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
-    handle, box = textpage.raw, raw.FS_RECTF()
+    handle, box, turn = textpage.raw, raw.FS_RECTF(), upright(page)
     pieces: list[Line] = []
     run: Line | None = None
     space = ""
@@ -134,12 +134,14 @@ def _pieces(page) -> list[Line]:
             run, space = None, " "
             continue
         raw.FPDFText_GetLooseCharBox(handle, index, box)
-        if run is not None and _next_to(run, box.left, box.bottom, box.top):
+        (x1, y1), (x2, y2) = turn(box.left, box.bottom), turn(box.right, box.top)
+        left, right, bottom, top = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
+        if run is not None and _next_to(run, left, bottom, top):
             run.text += char
-            run.right = max(run.right, box.right)
-            run.top, run.bottom = max(run.top, box.top), min(run.bottom, box.bottom)
+            run.right = max(run.right, right)
+            run.top, run.bottom = max(run.top, top), min(run.bottom, bottom)
         else:
-            run = Line(space + char, box.left, box.right, box.top, box.bottom)
+            run = Line(space + char, left, right, top, bottom)
             pieces.append(run)
         space = ""
     return pieces

@@ -13,8 +13,11 @@ first row below the header is the rest of that row and joins it.
 
 from __future__ import annotations
 
+import ctypes
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .pdffile import Line
@@ -70,19 +73,105 @@ class Grid:
         )
 
 
+Point = tuple[float, float]
+# Bounded work: a page drawn with more paths than this is a picture, not a table.
+MAX_PATHS = 5000
+
+
+def upright(page) -> Callable[[float, float], Point]:
+    """Page coordinates turned as the page is shown (/Rotate), up to a shift: a landscape
+    ledger stored sideways reads in rows like any other page."""
+    turn = page.get_rotation() % 360
+    if turn == 90:
+        return lambda x, y: (y, -x)
+    if turn == 180:
+        return lambda x, y: (-x, -y)
+    if turn == 270:
+        return lambda x, y: (-y, x)
+    return lambda x, y: (x, y)
+
+
 def page_rules(page) -> tuple[list[Rule], list[Rule]]:
-    """The horizontal and vertical rules drawn on a page."""
+    """The horizontal and vertical rules drawn on a page: thin filled or stroked shapes,
+    and the straight sides of stroked outlines (a cell drawn as a rectangle)."""
+    across: list[Rule] = []
+    down: list[Rule] = []
+    for points, stroked in _subpaths(page):
+        left, right = min(x for x, _ in points), max(x for x, _ in points)
+        bottom, top = min(y for _, y in points), max(y for _, y in points)
+        if top - bottom <= THIN < right - left:
+            across.append(Rule((top + bottom) / 2, left, right))
+        elif right - left <= THIN < top - bottom:
+            down.append(Rule((left + right) / 2, bottom, top))
+        elif stroked:
+            for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+                if abs(y1 - y2) <= 0.5 and abs(x1 - x2) > THIN:
+                    across.append(Rule(y1, min(x1, x2), max(x1, x2)))
+                elif abs(x1 - x2) <= 0.5 and abs(y1 - y2) > THIN:
+                    down.append(Rule(x1, min(y1, y2), max(y1, y2)))
+    return across, down
+
+
+def _subpaths(page) -> list[tuple[list[Point], bool]]:
+    """Each straight-sided subpath of the page's paths (in forms too, to a depth of four)
+    as points on the upright page, and whether it is stroked."""
     import pypdfium2.raw as raw
 
-    across, down = [], []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=4):
-        left, bottom, right, top = obj.get_bounds()
-        width, height = right - left, top - bottom
-        if height <= THIN and width > THIN:
-            across.append(Rule((top + bottom) / 2, left, right))
-        elif width <= THIN and height > THIN:
-            down.append(Rule((left + right) / 2, bottom, top))
-    return across, down
+    turn = upright(page)
+    out: list[tuple[list[Point], bool]] = []
+    paths = _paths(raw, page.raw)
+    for path, matrices in itertools.islice(paths, MAX_PATHS):
+        fill, stroke = ctypes.c_int(), ctypes.c_int()
+        raw.FPDFPath_GetDrawMode(path, fill, stroke)
+        for points in _outline(raw, path):
+            for matrix in matrices:
+                points = [_apply(matrix, x, y) for x, y in points]
+            out.append(([turn(x, y) for x, y in points], bool(stroke.value)))
+    return out
+
+
+def _paths(raw, parent, matrices=(), depth=0) -> Iterator[tuple[Any, list]]:
+    """Path objects with the matrices taking them to the page, innermost first."""
+    form = depth > 0
+    count = (raw.FPDFFormObj_CountObjects if form else raw.FPDFPage_CountObjects)(parent)
+    for index in range(max(count, 0)):
+        obj = (raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject)(parent, index)
+        kind = raw.FPDFPageObj_GetType(obj)
+        matrix = raw.FS_MATRIX()
+        if not obj or not raw.FPDFPageObj_GetMatrix(obj, matrix):
+            continue
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            yield obj, [matrix, *matrices]
+        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 4:
+            yield from _paths(raw, obj, (matrix, *matrices), depth + 1)
+
+
+def _outline(raw, path) -> list[list[Point]]:
+    """A path's subpaths as lists of points; one with a curve in it is left out."""
+    subpaths: list[list[Point]] = []
+    points: list[Point] = []
+    curved = False
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for index in range(min(raw.FPDFPath_CountSegments(path), 400)):
+        segment = raw.FPDFPath_GetPathSegment(path, index)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if not segment or not raw.FPDFPathSegment_GetPoint(segment, x, y):
+            continue
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            if points and not curved:
+                subpaths.append(points)
+            points, curved = [], False
+        curved = curved or kind == raw.FPDF_SEGMENT_BEZIERTO
+        points.append((x.value, y.value))
+        if raw.FPDFPathSegment_GetClose(segment) and points:
+            points.append(points[0])
+    if points and not curved:
+        subpaths.append(points)
+    return subpaths
+
+
+def _apply(matrix, x: float, y: float) -> Point:
+    return matrix.a * x + matrix.c * y + matrix.e, matrix.b * x + matrix.d * y + matrix.f
 
 
 def find_grids(page) -> list[Grid]:
