@@ -440,10 +440,6 @@ def test_the_schema_documents_each_workflow_write(client):
         assert answer in schema["components"]["schemas"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="errors.py passes ninja's English 'Cannot parse request body' through (code 'error')",
-)
 def test_a_body_that_is_not_json_gets_a_chinese_message(cast, ledger_a, client):
     completion = asked(ledger_a, cast)
     token = create_token(actor=cast["alice"], name="测试")[1]

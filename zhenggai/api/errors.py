@@ -73,7 +73,13 @@ def install(api) -> None:
     def http_error(request, exc: HttpError):
         if exc.status_code == 403 and "CSRF" in str(exc):
             return answer(request, 403, "csrf", "会话方式的写请求须带 CSRF 令牌（X-CSRFToken）。")
-        code, message = MESSAGES.get(exc.status_code, ("error", str(exc)))
+        if exc.status_code == 400:
+            # ninja's own: a body that is not JSON ("Cannot parse request body").
+            message = "请求体无法解析：请以 UTF-8 编码的 JSON 发送。"
+            return answer(request, 400, "invalid", message + "（Content-Type: application/json）")
+        code, message = MESSAGES.get(
+            exc.status_code, ("error", f"请求无法处理（HTTP {exc.status_code}）。")
+        )
         return answer(request, exc.status_code, code, message)
 
     def invalid(request, exc: ValidationError):

@@ -8,7 +8,8 @@ from . import common, errors, reads, stats, writes  # noqa: F401 (they add the r
 from .auth import AUTH
 
 DESCRIPTION = (
-    "整改台账的数据接口：巡察、问题、整改措施、进展（含佐证材料上传）、销号、督办单、群众意见和统计。"
+    "整改台账的数据接口：巡察、问题、整改措施、进展（含佐证材料上传）、完成确认、延期申请、"
+    "问责情况、销号、督办单、通报签发和发布、群众意见和统计。"
     "权限与网页相同：用个人令牌（请求头 Authorization: Bearer 令牌）或已登录的浏览器会话访问，"
     "会话方式的写请求须带 CSRF 令牌（X-CSRFToken）。列表分页（limit、offset，返回 count），"
     '可按单位、轮次、状态和日期筛选。出错时返回 {"code": …, "message": 中文说明}。'
