@@ -253,45 +253,50 @@ def _drawn_plan(rotation: int) -> bytes:
     """A page of Latin text and a 3 × 2 table whose cells are stroked rectangles, drawn
     so that it shows upright once the page's /Rotate turns it."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     pdf = pdfium.PdfDocument.new()
     width, height = (595, 842) if rotation in (0, 180) else (842, 595)
     page = pdf.new_page(width, height)
-
-    def user(x: float, y: float) -> tuple[float, float]:
-        return {
-            0: (x, y),
-            90: (width - y, x),
-            180: (width - x, height - y),
-            270: (y, height - x),
-        }[rotation]
-
-    def text(words: str, x: float, y: float) -> None:
-        obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 10.0)
-        buffer = ctypes.create_string_buffer((words + "\0").encode("utf-16-le"))
-        raw.FPDFText_SetText(obj, ctypes.cast(buffer, ctypes.POINTER(raw.FPDF_WCHAR)))
-        matrix = pdfium.PdfMatrix().rotate(rotation, ccw=True).translate(*user(x, y))
-        raw.FPDFPageObj_Transform(obj, *matrix.get())
-        raw.FPDFPage_InsertObject(page.raw, obj)
-
-    def cell(x: float, y: float) -> None:
-        (x1, y1), (x2, y2) = user(x, y), user(x + 150, y + 30)
-        obj = raw.FPDFPageObj_CreateNewRect(min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
-        raw.FPDFPath_SetDrawMode(obj, raw.FPDF_FILLMODE_NONE, True)
-        raw.FPDFPage_InsertObject(page.raw, obj)
-
-    text("Rectification plan of the bureau", 72, 780)
+    place = {
+        0: lambda x, y: (x, y),
+        90: lambda x, y: (width - y, x),
+        180: lambda x, y: (width - x, height - y),
+        270: lambda x, y: (y, height - x),
+    }[rotation]
+    _write(pdf, page, "Rectification plan of the bureau", place(72, 780), rotation)
     for row in range(3):
         for column in range(2):
-            cell(72 + 150 * column, 700 - 30 * row)
-            text(f"Row {row} column {column}", 80 + 150 * column, 710 - 30 * row)
-    text("Signed by the bureau", 72, 580)
-    raw.FPDFPage_GenerateContent(page.raw)
+            x, y = 72 + 150 * column, 700 - 30 * row
+            _stroke(page, place(x, y), place(x + 150, y + 30))
+            _write(pdf, page, f"Row {row} column {column}", place(x + 8, y + 10), rotation)
+    _write(pdf, page, "Signed by the bureau", place(72, 580), rotation)
+    page.gen_content()
     page.set_rotation(rotation)
     buffer = io.BytesIO()
     pdf.save(buffer)
     return buffer.getvalue()
+
+
+def _write(pdf, page, words: str, at: tuple[float, float], rotation: int) -> None:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 10.0)
+    buffer = ctypes.create_string_buffer((words + "\0").encode("utf-16-le"))
+    raw.FPDFText_SetText(obj, ctypes.cast(buffer, ctypes.POINTER(raw.FPDF_WCHAR)))
+    matrix = pdfium.PdfMatrix().rotate(rotation, ccw=True).translate(*at)
+    raw.FPDFPageObj_Transform(obj, *matrix.get())
+    raw.FPDFPage_InsertObject(page.raw, obj)
+
+
+def _stroke(page, corner: tuple[float, float], other: tuple[float, float]) -> None:
+    import pypdfium2.raw as raw
+
+    left, bottom = min(corner[0], other[0]), min(corner[1], other[1])
+    width, height = abs(other[0] - corner[0]), abs(other[1] - corner[1])
+    obj = raw.FPDFPageObj_CreateNewRect(left, bottom, width, height)
+    raw.FPDFPath_SetDrawMode(obj, raw.FPDF_FILLMODE_NONE, True)
+    raw.FPDFPage_InsertObject(page.raw, obj)
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])

@@ -65,7 +65,7 @@ class Line:
 
 def pdf_to_text(data: bytes) -> str:
     """The paragraphs of a text-layer PDF, one per line; ValueError with a Chinese reason."""
-    return lines_to_text(read_lines(data))
+    return pdf_to_document(data).text
 
 
 def pdf_to_document(data: bytes) -> Document:
@@ -74,7 +74,8 @@ def pdf_to_document(data: bytes) -> Document:
 
 
 def read_lines(data: bytes) -> list[list[Line]]:
-    """Each page's lines in reading order (top to bottom, column by column)."""
+    """Each page's lines in reading order (top to bottom, column by column), tables' rows
+    as lines; for comparing readers (bench/parse.py) and for lines_to_text."""
     return _read_pages(data, _page_lines)
 
 
@@ -102,7 +103,8 @@ def _read_pages(data: bytes, read_page: Callable[[Any], list[Any]]) -> list[list
 
 
 def _page_lines(page) -> list[Line]:
-    return in_columns(_pieces(page))
+    pieces = _pieces(page)
+    return group_lines(pieces) if find_grids(page) else in_columns(pieces)
 
 
 def _page_blocks(page) -> list[Line | Grid]:
@@ -153,9 +155,11 @@ def _char(code: int) -> str:
 
 
 def _next_to(run: Line, left: float, bottom: float, top: float) -> bool:
+    """Starts where the run ends (font boxes touch): text in the next cell of a table,
+    a padding away, or in the next column is another run."""
     size = run.height
     middle = (top + bottom) / 2
-    return run.right - size / 2 <= left <= run.right + size / 2 and (
+    return run.right - size / 2 <= left <= run.right + 0.3 * size and (
         run.bottom - 1 <= middle <= run.top + 1
     )
 

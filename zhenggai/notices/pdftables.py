@@ -109,7 +109,20 @@ def page_rules(page) -> tuple[list[Rule], list[Rule]]:
                     across.append(Rule(y1, min(x1, x2), max(x1, x2)))
                 elif abs(x1 - x2) <= 0.5 and abs(y1 - y2) > THIN:
                     down.append(Rule(x1, min(y1, y2), max(y1, y2)))
-    return across, down
+    return _merged(across), _merged(down)
+
+
+def _merged(rules: list[Rule]) -> list[Rule]:
+    """Rules on one line that touch, as one: a border drawn cell by cell is one rule, and
+    a gap in it (a merged cell) stays."""
+    out: list[Rule] = []
+    for rule in sorted(rules, key=lambda r: (round(r.at), r.low)):
+        last = out[-1] if out else None
+        if last and abs(last.at - rule.at) <= 0.5 and rule.low <= last.high + NEAR:
+            last.high = max(last.high, rule.high)
+        else:
+            out.append(Rule(rule.at, rule.low, rule.high))
+    return out
 
 
 def _subpaths(page) -> list[tuple[list[Point], bool]]:
@@ -314,12 +327,12 @@ class Sheet:
         cell of this row holding text goes on from the cell above, whose last line runs
         to the bottom of the page's table and is full or stops short of a clause's end."""
         for number, last in zip(row, self.rows[-1], strict=True):
-            if cells.get(number) and not _goes_on(self.cells[last], self.bottom):
+            if cells.get(number) and not _runs_on(self.cells[last], self.bottom):
                 return False
         return True
 
 
-def _goes_on(lines: CellLines, bottom: float) -> bool:
+def _runs_on(lines: CellLines, bottom: float) -> bool:
     if not lines:
         return False
     line, full = lines[-1]
