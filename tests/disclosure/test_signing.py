@@ -1,11 +1,12 @@
 """A notice is signed (签发) by a leader of the unit before it is published."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from zhenggai.audit.models import Event
 from zhenggai.disclosure.models import NoticeDraft, PublishedNotice
-from zhenggai.disclosure.services import DisclosureError, publish_draft, sign_draft
+from zhenggai.disclosure.services import DisclosureError, publish_draft, return_draft, sign_draft
 from zhenggai.ledger.models import Measure
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,33 @@ def test_the_draft_page_shows_who_signed_when_and_asks_before_publishing(login, 
     publish = reverse("disclosure:draft-publish", args=[draft.pk])
     assert publish in html
     assert 'data-confirm="发布后，这份通报将立即向社会公开，不能修改、撤回或删除' in html
+
+
+@pytest.mark.parametrize(
+    "act,user",
+    [
+        (lambda d, u: sign_draft(d, actor=u), "alice"),
+        (lambda d, u: sign_draft(d, actor=u), "owen"),
+        (lambda d, u: return_draft(d, actor=u, reason="再改"), "bob"),
+        (lambda d, u: return_draft(d, actor=u, reason="再改"), "carol"),
+    ],
+)
+def test_the_services_refuse_a_signer_without_the_leaders_role(login, cast, ledger_a, act, user):
+    """Not only the page: any caller of the service meets the same rule."""
+    draft = submit(login, ledger_a)
+    events = Event.objects.count()
+    with pytest.raises(PermissionDenied):
+        act(draft, cast[user])
+    draft.refresh_from_db()
+    assert draft.status == NoticeDraft.Status.SUBMITTED and Event.objects.count() == events
+
+
+def test_the_service_refuses_to_publish_for_one_outside_the_unit(login, cast, ledger_a):
+    draft = submit(login, ledger_a)
+    sign_draft(draft, actor=cast["lena"])
+    for user in ("owen", "carol"):
+        with pytest.raises(PermissionDenied):
+            publish_draft(draft, actor=cast[user])
+    assert not PublishedNotice.objects.exists()
+    publish_draft(draft, actor=cast["alice"])
+    assert PublishedNotice.objects.count() == 1

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from zhenggai.accounts.access import ANSWER, EDIT, LEAD, access_for
 from zhenggai.accounts.letterhead import create_numbered, letterhead_of, next_number
 from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
@@ -29,6 +31,14 @@ class DisclosureError(Exception):
     """A refused act, with a message for the user."""
 
 
+def _require(actor, unit: Unit, *acts: str) -> None:
+    """PermissionDenied unless the actor may do one of `acts` in the unit: the rule the
+    pages check first, kept here too so that no other caller can skip it."""
+    access = access_for(actor)
+    if not any(access.may(act, unit) for act in acts):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def publish_notice(
     inspection: Inspection,
@@ -44,6 +54,7 @@ def publish_notice(
 
     The pages publish only through `publish_draft`: a text submitted and signed first.
     """
+    _require(actor, inspection.unit, EDIT, LEAD)
     # Serialises two publications of one inspection: versions stay gapless and unique.
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
     text = _publishable(inspection, text)
@@ -147,6 +158,7 @@ def submit_draft(
 ) -> NoticeDraft:
     """Freeze the edited text, and the 文号 if one is given, for a leader to sign; an
     open earlier submission is replaced."""
+    _require(actor, inspection.unit, EDIT)
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
     text = _publishable(inspection, text)
     doc_number = _given_number(
@@ -196,6 +208,7 @@ def _locked(draft: NoticeDraft, *allowed: str) -> NoticeDraft:
 @transaction.atomic
 def sign_draft(draft: NoticeDraft, *, actor) -> NoticeDraft:
     """A leader signs (签发) the submitted text, exactly as frozen."""
+    _require(actor, draft.inspection.unit, LEAD)
     draft = _locked(draft, NoticeDraft.Status.SUBMITTED)
     draft.status, draft.signed_by, draft.signed_at = (
         NoticeDraft.Status.SIGNED,
@@ -217,6 +230,7 @@ def sign_draft(draft: NoticeDraft, *, actor) -> NoticeDraft:
 @transaction.atomic
 def return_draft(draft: NoticeDraft, *, actor, reason: str) -> NoticeDraft:
     """A leader returns the submitted (or signed, not yet published) text with a reason."""
+    _require(actor, draft.inspection.unit, LEAD)
     reason = reason.strip()
     if not reason:
         raise DisclosureError("退回时须写明理由。")
@@ -298,6 +312,7 @@ def add_comment(
 @transaction.atomic
 def reply_comment(comment: Comment, *, actor, reply: str, reply_public: bool) -> Comment:
     """Keep the reply to a comment; only a public reply is ever shown. Handling is apart."""
+    _require(actor, comment.notice.inspection.unit, ANSWER)
     reply = reply.strip()
     if reply_public and not reply:
         raise DisclosureError("公开答复时，答复内容不能为空。")
@@ -317,6 +332,7 @@ def reply_comment(comment: Comment, *, actor, reply: str, reply_public: bool) ->
 @transaction.atomic
 def set_comment_handled(comment: Comment, *, actor, handled: bool) -> Comment:
     """Mark a comment handled (已处理), or reopen it."""
+    _require(actor, comment.notice.inspection.unit, ANSWER)
     comment.handled = handled
     comment.save(update_fields=["handled"])
     record(
