@@ -205,6 +205,20 @@ def test_a_two_column_page_reads_left_column_first(tmp_path):
     assert lines == [TITLE, *COLUMN_PARAGRAPHS, CLOSING]
 
 
+@needs_soffice
+def test_paragraphs_flow_from_column_to_column_and_page_to_page(tmp_path):
+    paragraphs = [f"第{n + 1}段。{text}" for n in range(5) for text in COLUMN_PARAGRAPHS]
+    document = docx.Document()
+    document.add_paragraph(TITLE).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_columns(document.add_section(WD_SECTION.CONTINUOUS), 2)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = _pdf_of(buffer.getvalue(), tmp_path, "flow")
+    assert read_document(data, "flow.pdf").text.split("\n") == [TITLE, *paragraphs]
+
+
 def _piece(text: str, left: float, top: float, width: float | None = None) -> Line:
     width = 12 * len(text) if width is None else width
     return Line(text, left, left + width, top, top - 12)

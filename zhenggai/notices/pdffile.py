@@ -353,19 +353,20 @@ def _grid_chars(grid: Grid) -> int:
 
 
 def _margins(pages: list[list[Line]]) -> list[dict[int, tuple[float, float]]]:
-    """Each page's left and right text margin in each column (0: a page in one column).
-    A page narrower than the widest (a last page of short lines, a page of tables) is
-    given that width, so that its short lines do not count as full ones."""
+    """Each page's left and right text margin: of each column (1, 2) on a page set in two,
+    and of the whole page (0) for lines across it. A page narrower than the widest (a last
+    page of short lines, a page of tables) is given that width, so that its short lines
+    do not count as full ones."""
     margins = []
     for page in pages:
         edges = {}
-        for column in {line.column for line in page}:
-            inside = [line for line in page if line.column == column]
+        for column in {line.column for line in page} | ({0} if page else set()):
+            inside = [line for line in page if line.column == column or not column]
             edges[column] = (min(x.left for x in inside), max(x.right for x in inside))
         margins.append(edges)
-    width = max((e[0][1] - e[0][0] for e in margins if 0 in e), default=0)
+    width = max((e[0][1] - e[0][0] for e in margins if e), default=0)
     for edges in margins:
-        if 0 in edges:
+        if edges:
             left, right = edges[0]
             edges[0] = (left, max(right, left + width))
     return margins

@@ -1,7 +1,9 @@
 """Ruled tables on a PDF page: the grid the border lines draw, and the text in each cell.
 
 LibreOffice and Word print a table's borders as thin path objects (a stroked line, or a
-filled rectangle one point thick). Rules that touch make one table; their distinct
+filled rectangle one point thick); other writers stroke each cell as a rectangle. Both
+give rules, read from the paths' segments in page space (matrices of forms applied, the
+page turned upright as /Rotate shows it). Rules that touch make one table; their distinct
 heights and widths are the grid's row and column boundaries, and two neighbouring grid
 places with no rule between them are one merged cell (as a Word table's gridSpan and
 vMerge are). Text pieces are then put into the cell their middle falls in.
