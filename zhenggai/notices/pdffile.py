@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,8 +130,7 @@ def _pieces(page) -> list[Line]:
     pieces: list[Line] = []
     run: Line | None = None
     space = ""
-    for index in range(textpage.count_chars()):
-        char = _char(raw.FPDFText_GetUnicode(handle, index))
+    for index, char in enumerate(_chars(raw, handle, textpage.count_chars())):
         if not char.strip() or not char.isprintable():
             run, space = None, " "
             continue
@@ -147,6 +146,13 @@ def _pieces(page) -> list[Line]:
             pieces.append(run)
         space = ""
     return pieces
+
+
+def _chars(raw, handle, count: int) -> Iterator[str]:
+    """The page's characters, one per index (FPDFText_GetText may leave some out or add
+    some, and then its text no longer lines up with the boxes)."""
+    for index in range(count):
+        yield _char(raw.FPDFText_GetUnicode(handle, index))
 
 
 def _char(code: int) -> str:
