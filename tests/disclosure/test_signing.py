@@ -158,3 +158,18 @@ def test_the_service_refuses_to_publish_for_one_outside_the_unit(login, cast, le
     assert not PublishedNotice.objects.exists()
     publish_draft(draft, actor=cast["alice"])
     assert PublishedNotice.objects.count() == 1
+
+
+def test_the_office_reads_a_units_draft_but_neither_signs_nor_publishes_it(login, ledger_a):
+    """签发 is the unit's own leaders' act; the office previews and downloads."""
+    draft = submit(login, ledger_a)
+    office = login("olivia")
+    page = office.get(reverse("disclosure:notice-draft", args=[ledger_a.pk]))
+    assert page.status_code == 200 and "签发</button>" not in page.content.decode()
+    for name in ("disclosure:draft-sign", "disclosure:draft-return"):
+        assert office.post(reverse(name, args=[draft.pk]), {"reason": "改"}).status_code == 403
+    login("lena").post(reverse("disclosure:draft-sign", args=[draft.pk]))
+    office = login("olivia")  # the login fixture logs one client in as each user
+    assert office.post(reverse("disclosure:draft-publish", args=[draft.pk])).status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == NoticeDraft.Status.SIGNED and not PublishedNotice.objects.exists()

@@ -207,19 +207,19 @@ WRITES: dict[tuple[str, str], Write] = {
         "draft",
         lambda w: {},
         fields(NoticeDraft, "draft", "status"),
-        row(EDIT_A, alice=403, lena=ok(200), olivia=ok(200)),
+        row(EDIT_A, alice=403, lena=ok(200), olivia=403),
     ),
     ("POST", "/drafts/{pk}/return"): Write(
         "draft",
         lambda w: {"reason": "数字有误"},
         fields(NoticeDraft, "draft", "status"),
-        row(EDIT_A, alice=403, lena=ok(200), olivia=ok(200)),
+        row(EDIT_A, alice=403, lena=ok(200), olivia=403),
     ),
     ("POST", "/drafts/{pk}/publish"): Write(
         "signed_draft",
         lambda w: {},
         count(PublishedNotice),
-        row(EDIT_A, alice=ok(201), lena=ok(201), olivia=ok(201)),
+        row(EDIT_A, alice=ok(201), lena=ok(201), olivia=403),
     ),
 }
 

@@ -34,6 +34,7 @@ REPORT = "report"  # report progress: an owner on the measures they own, an edit
 ANSWER = "answer"  # answer the public's comments and the office's orders
 COMMENTS = "comments"  # read the public's comments
 LEAD = "lead"  # the leaders' and the office's dashboard and statistics
+SIGN = "sign"  # sign (签发) the unit's notice: its own leaders, never the office
 OFFICE = "office"  # the office's own acts: orders, sign-off review, rounds, indicators
 DIRECTORY = "directory"  # read the unit tree, people, their roles; export the 通讯录
 ORGANISE = "organise"  # add, rename, move, disable units; add, edit, deactivate accounts
@@ -65,6 +66,7 @@ ACTS: dict[str, Grant] = {
     ANSWER: Grant(frozenset({Role.EDITOR, Role.LEADER}), False),
     COMMENTS: Grant(frozenset({Role.EDITOR, Role.LEADER}), True),
     LEAD: Grant(frozenset({Role.LEADER}), True),
+    SIGN: Grant(frozenset({Role.LEADER}), False),
     OFFICE: Grant(NO_ROLE, True),
     DIRECTORY: Grant(NO_ROLE, True, frozenset({SYSADMIN, SECADMIN})),
     ORGANISE: Grant(NO_ROLE, False, frozenset({SYSADMIN})),

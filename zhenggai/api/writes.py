@@ -10,9 +10,9 @@ from django.utils.datastructures import MultiValueDict
 from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 
-from zhenggai.accounts.access import LEAD, OFFICE, access_for, require, units_visible_to
+from zhenggai.accounts.access import OFFICE, SIGN, access_for, require, units_visible_to
 from zhenggai.disclosure import services as disclosure
-from zhenggai.disclosure.access import get_comment_for_user, get_draft_for_user
+from zhenggai.disclosure.access import get_comment_for_user, get_draft_for_user, may_draft
 from zhenggai.disclosure.forms import ReplyForm as CommentReplyForm
 from zhenggai.disclosure.forms import ReturnForm as DraftReturnForm
 from zhenggai.ledger import accountability, extensions
@@ -367,19 +367,19 @@ def accountability_add(request, pk: int, payload: AccountabilityIn):
 def _draft_to_sign(request, pk: int):
     # As the page: the unit's editors and leaders reach the draft, only a leader signs.
     draft, _ = get_draft_for_user(request, pk)
-    require(request, LEAD, draft.inspection.unit)
+    require(request, SIGN, draft.inspection.unit)
     return draft
 
 
 @router.post("/drafts/{pk}/sign", tags=TAGS, response={200: s.DraftOut, **ERRORS})
 def draft_sign(request, pk: int):
-    """签发待签发的通报稿（本单位领导或巡察办），签发的正是提交时冻结的文本。"""
+    """签发待签发的通报稿（本单位领导），签发的正是提交时冻结的文本。"""
     return disclosure.sign_draft(_draft_to_sign(request, pk), actor=request.user)
 
 
 @router.post("/drafts/{pk}/return", tags=TAGS, response={200: s.DraftOut, **ERRORS})
 def draft_return(request, pk: int, payload: ReasonIn):
-    """退回通报稿（本单位领导或巡察办），须写明理由；编辑修改后可重新提交签发。"""
+    """退回通报稿（本单位领导），须写明理由；编辑修改后可重新提交签发。"""
     draft = _draft_to_sign(request, pk)
     form = bind(DraftReturnForm, payload.model_dump())
     return disclosure.return_draft(draft, actor=request.user, **form.cleaned_data)
@@ -389,4 +389,6 @@ def draft_return(request, pk: int, payload: ReasonIn):
 def draft_publish(request, pk: int):
     """发布已签发的通报稿（本单位编辑或领导），正文与签发的文本逐字相同；发布后不可更改。"""
     draft, _ = get_draft_for_user(request, pk)
+    if not any(may_draft(request.user, draft.inspection.unit)):
+        raise PermissionDenied  # the office reads the draft; the unit publishes it
     return Status(201, disclosure.publish_draft(draft, actor=request.user))

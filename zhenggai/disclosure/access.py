@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from zhenggai.accounts.access import ANSWER, COMMENTS, EDIT, LEAD, access_for
+from zhenggai.accounts.access import ANSWER, COMMENTS, EDIT, LEAD, SIGN, access_for
 
 from .models import Comment, NoticeDraft, PublishedNotice
 
@@ -58,21 +58,28 @@ def _check(request, notice: PublishedNotice) -> bool:
 
 
 def may_draft(user, unit) -> tuple[bool, bool]:
-    """Whether the user may write (submit, publish) and sign (签发) the unit's notice."""
+    """Whether the user may write (submit, publish) and sign (签发) the unit's notice:
+    the unit's editors and its leaders; the office reads it (`may_see_draft`), no more."""
     access = access_for(user)
-    return access.may(EDIT, unit), access.may(LEAD, unit)
+    return access.may(EDIT, unit), access.may(SIGN, unit)
+
+
+def may_see_draft(user, unit) -> bool:
+    """Whether the user may read, preview and download the unit's notice before and
+    after publication: who writes or signs it, and the office."""
+    access = access_for(user)
+    return access.may(EDIT, unit) or access.may(LEAD, unit)
 
 
 def get_draft_for_user(request, pk) -> tuple[NoticeDraft, bool]:
     """A submitted notice text and whether the user may edit (submit, publish) it.
 
-    Readers of the unit who neither edit nor sign get 403, anyone else 404.
+    Readers of the unit who may not see drafts (`may_see_draft`) get 403, anyone else 404.
     """
     draft = get_object_or_404(NoticeDraft.objects.select_related("inspection__unit"), pk=pk)
     unit = draft.inspection.unit
     if not access_for(request.user).can_read(unit):
         raise Http404
-    can_edit, can_sign = may_draft(request.user, unit)
-    if not (can_edit or can_sign):
+    if not may_see_draft(request.user, unit):
         raise PermissionDenied
-    return draft, can_edit
+    return draft, may_draft(request.user, unit)[0]

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from zhenggai.accounts.access import ANSWER, EDIT, LEAD, access_for
+from zhenggai.accounts.access import ANSWER, EDIT, SIGN, access_for
 from zhenggai.accounts.letterhead import create_numbered, letterhead_of, next_number
 from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
@@ -54,7 +54,7 @@ def publish_notice(
 
     The pages publish only through `publish_draft`: a text submitted and signed first.
     """
-    _require(actor, inspection.unit, EDIT, LEAD)
+    _require(actor, inspection.unit, EDIT, SIGN)
     # Serialises two publications of one inspection: versions stay gapless and unique.
     Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
     text = _publishable(inspection, text)
@@ -207,8 +207,8 @@ def _locked(draft: NoticeDraft, *allowed: str) -> NoticeDraft:
 
 @transaction.atomic
 def sign_draft(draft: NoticeDraft, *, actor) -> NoticeDraft:
-    """A leader signs (签发) the submitted text, exactly as frozen."""
-    _require(actor, draft.inspection.unit, LEAD)
+    """A leader of the unit signs (签发) the submitted text, exactly as frozen."""
+    _require(actor, draft.inspection.unit, SIGN)
     draft = _locked(draft, NoticeDraft.Status.SUBMITTED)
     draft.status, draft.signed_by, draft.signed_at = (
         NoticeDraft.Status.SIGNED,
@@ -230,7 +230,7 @@ def sign_draft(draft: NoticeDraft, *, actor) -> NoticeDraft:
 @transaction.atomic
 def return_draft(draft: NoticeDraft, *, actor, reason: str) -> NoticeDraft:
     """A leader returns the submitted (or signed, not yet published) text with a reason."""
-    _require(actor, draft.inspection.unit, LEAD)
+    _require(actor, draft.inspection.unit, SIGN)
     reason = reason.strip()
     if not reason:
         raise DisclosureError("退回时须写明理由。")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zhenggai.accounts.access import LEAD, READ, require
+from zhenggai.accounts.access import READ, SIGN, require
 from zhenggai.accounts.models import Unit
 from zhenggai.ledger.access import get_inspection_for_user
 from zhenggai.ledger.models import Measure
@@ -24,6 +24,7 @@ from .access import (
     get_notice_comments_for_user,
     get_notice_for_user,
     may_draft,
+    may_see_draft,
 )
 from .forms import CommentForm, DraftForm, ReplyForm, ReturnForm
 from .generate import notice_from_ledger
@@ -99,7 +100,7 @@ def _detail(request, notice, form, status=200, blocked=""):
             "blocked": blocked,
             "satisfaction": satisfaction.tally(notice) if notice.audience == PUBLIC else {},
             "choices": satisfaction.Choice.choices,
-            "can_download": any(may_draft(request.user, notice.inspection.unit)),
+            "can_download": may_see_draft(request.user, notice.inspection.unit),
         },
         status=status,
     )
@@ -162,9 +163,9 @@ def comment_add(request, pk):
 def notice_draft(request, pk):
     """The notice written from the ledger: edited and submitted, signed, then published."""
     inspection, _ = get_inspection_for_user(request, pk)
-    can_edit, can_sign = may_draft(request.user, inspection.unit)
-    if not (can_edit or can_sign):
+    if not may_see_draft(request.user, inspection.unit):
         raise PermissionDenied
+    can_edit, can_sign = may_draft(request.user, inspection.unit)
     audience = INTERNAL if request.GET.get("audience") == INTERNAL else PUBLIC
     internal = audience == INTERNAL
     draft = (
@@ -239,7 +240,7 @@ def _draft_url(inspection_pk, audience) -> str:
 @require_POST
 def draft_sign(request, pk):
     draft, _ = get_draft_for_user(request, pk)
-    require(request, LEAD, draft.inspection.unit)
+    require(request, SIGN, draft.inspection.unit)
     try:
         services.sign_draft(draft, actor=request.user)
         messages.success(request, "已签发。编辑或领导现在可以发布这一文本。")
@@ -252,7 +253,7 @@ def draft_sign(request, pk):
 @require_POST
 def draft_return(request, pk):
     draft, _ = get_draft_for_user(request, pk)
-    require(request, LEAD, draft.inspection.unit)
+    require(request, SIGN, draft.inspection.unit)
     form = ReturnForm(request.POST)
     try:
         if not form.is_valid():
@@ -268,6 +269,8 @@ def draft_return(request, pk):
 @require_POST
 def draft_publish(request, pk):
     draft, _ = get_draft_for_user(request, pk)
+    if not any(may_draft(request.user, draft.inspection.unit)):
+        raise PermissionDenied  # the office reads the draft; the unit publishes it
     try:
         notice = services.publish_draft(draft, actor=request.user)
     except services.DisclosureError as exc:
@@ -282,7 +285,7 @@ def notice_export(request, pk, fmt):
     """The generated notice as a file with a Chinese name: for those who write or sign
     it, the office included (it previews and downloads any unit's notice)."""
     inspection, _ = get_inspection_for_user(request, pk)
-    if not any(may_draft(request.user, inspection.unit)):
+    if not may_see_draft(request.user, inspection.unit):
         raise PermissionDenied
     if fmt not in DOWNLOADS:
         raise Http404
@@ -302,7 +305,7 @@ def notice_docx(request, pk):
     文号: for those who write or sign the unit's notice, the office included."""
     notice = get_notice_for_user(request, pk)
     get_inspection_for_user(request, notice.inspection_id)  # 404 outside the unit
-    if not any(may_draft(request.user, notice.inspection.unit)):
+    if not may_see_draft(request.user, notice.inspection.unit):
         raise PermissionDenied
     name = f"{notice.title}（第{notice.version}版）.docx"
     return attachment(exports.published_docx(notice), name, DOWNLOADS["docx"][1])
