@@ -1,6 +1,7 @@
 """Reading a notice file into text: .txt, .html/.htm, .docx and .pdf, chosen by extension.
 
-`read_document` also keeps a Word file's tables (see document.py); `read_bytes` and
+`read_document` also keeps the tables of a Word file or of a PDF's ruled grids (see
+document.py); `read_bytes` and
 `read_file` give the text alone.
 """
 
