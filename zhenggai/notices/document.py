@@ -1,9 +1,10 @@
 """A document as read from a file: its text, and the tables inside that text.
 
 Readers of formats without tables (.txt, .html) give text only. A Word file, and a
-PDF with ruled tables (pdftables.py), also give their tables as grids of cells, each cell a span of the text, so that the
-table reader can build the problem tree from columns while titles, dates and
-figures are still found in (and point into) the one text.
+PDF with ruled tables (pdftables.py), also give their tables as grids of cells,
+each cell a span of the text, so that the table reader can build the problem tree
+from columns while titles, dates and figures are still found in (and point into) the
+one text.
 """
 
 from __future__ import annotations
