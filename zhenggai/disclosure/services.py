@@ -255,6 +255,7 @@ def return_draft(draft: NoticeDraft, *, actor, reason: str) -> NoticeDraft:
 @transaction.atomic
 def publish_draft(draft: NoticeDraft, *, actor) -> PublishedNotice:
     """Publish the signed text, byte for byte: the published SHA-256 is the signed one."""
+    _require(actor, draft.inspection.unit, EDIT, SIGN)  # before its state is told
     draft = _locked(draft, NoticeDraft.Status.SIGNED)
     notice = publish_notice(
         draft.inspection,
