@@ -25,9 +25,8 @@ from zhenggai.ledger.access import (
     get_problem_for_user,
     get_progress_for_user,
 )
-from zhenggai.ledger.forms import MeasureForm, ProblemForm, ProgressForm
+from zhenggai.ledger.forms import MeasureForm, ProblemForm, ProgressForm, measure_owners
 from zhenggai.ledger.models import AccountabilityKind
-from zhenggai.ledger.views import _owners
 from zhenggai.oversight import services as oversight
 from zhenggai.oversight.access import get_order_for_user, get_signoff_for_user
 from zhenggai.oversight.forms import OrderForm, ReasonForm, ReplyForm, SignOffForm
@@ -112,7 +111,7 @@ def measure_add(request, pk: int, payload: MeasureIn):
     """新增整改措施（本单位编辑）。
     term：immediate 立行立改、deadline 限期整改、ongoing 长期坚持。"""
     problem, _ = get_problem_for_user(request, pk, edit=True)
-    form = bind(MeasureForm, payload.model_dump(), owners=_owners(problem.inspection))
+    form = bind(MeasureForm, payload.model_dump(), owners=measure_owners(problem.inspection))
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     return Status(201, ledger.add_measure(problem, actor=request.user, **data))
 
@@ -121,7 +120,7 @@ def measure_add(request, pk: int, payload: MeasureIn):
 def measure_update(request, pk: int, payload: MeasurePatch):
     """修改整改措施（本单位编辑）。带上读取时的 version，可防止覆盖他人的修改。"""
     measure, _, _ = get_measure_for_user(request, pk, edit=True)
-    owners = _owners(measure.problem.inspection)
+    owners = measure_owners(measure.problem.inspection)
     form = bind(MeasureForm, given(payload), instance=measure, owners=owners)
     data = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
     version = form.cleaned_data["version"]

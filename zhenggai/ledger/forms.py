@@ -2,7 +2,9 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 
+from zhenggai.accounts.access import Role, members_q
 from zhenggai.forms import CleanForm, CleanModelForm, clean_text
 
 from .models import Inspection, Measure, Problem
@@ -76,6 +78,13 @@ class ProblemForm(CleanModelForm):
         if data.get("parent") and self.instance.pk and self.instance.children.exists():
             self.add_error("parent", "该问题下已有具体问题，不能再挂到其他类别之下。")
         return data
+
+
+def measure_owners(inspection: Inspection):
+    """The users a measure of the inspection may name as its owner (owner_user): the
+    active 责任人 of its unit, or of a unit above that covers its sub-units."""
+    owners = members_q(inspection.unit, Role.OWNER)
+    return get_user_model().objects.filter(owners, is_active=True).distinct()
 
 
 class MeasureForm(CleanModelForm):

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhenggai.accounts.access import OFFICE, REGISTER, Role, access_for, members_q, units_for
+from zhenggai.accounts.access import OFFICE, REGISTER, access_for, units_for
 
 from . import services
 from .access import (
@@ -20,7 +20,14 @@ from .access import (
 )
 from .counts import Tally, tallies
 from .extensions import may_decide
-from .forms import CorrectionForm, InspectionForm, MeasureForm, ProblemForm, ProgressForm
+from .forms import (
+    CorrectionForm,
+    InspectionForm,
+    MeasureForm,
+    ProblemForm,
+    ProgressForm,
+    measure_owners,
+)
 from .models import Completion, Inspection
 from .tree import build_tree
 
@@ -215,18 +222,11 @@ def problem_delete(request, pk):
     return redirect("ledger:inspection-detail", problem.inspection_id)
 
 
-def _owners(inspection):
-    from django.contrib.auth import get_user_model
-
-    owners = members_q(inspection.unit, Role.OWNER)
-    return get_user_model().objects.filter(owners, is_active=True).distinct()
-
-
 @login_required
 def measure_add(request, pk):
     problem, _ = get_problem_for_user(request, pk, edit=True)
     inspection = problem.inspection
-    form = MeasureForm(request.POST or None, owners=_owners(inspection))
+    form = MeasureForm(request.POST or None, owners=measure_owners(inspection))
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         if _save_or_error(
@@ -248,7 +248,7 @@ def measure_add(request, pk):
 def measure_edit(request, pk):
     measure, _, _ = get_measure_for_user(request, pk, edit=True)
     inspection = measure.problem.inspection
-    form = MeasureForm(request.POST or None, instance=measure, owners=_owners(inspection))
+    form = MeasureForm(request.POST or None, instance=measure, owners=measure_owners(inspection))
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.changed_data if f != "version"}
         version = form.cleaned_data["version"]
