@@ -26,6 +26,7 @@ from zhenggai.ledger.models import (
     Accountability,
     Completion,
     Extension,
+    Inspection,
     Measure,
     Problem,
     Progress,
@@ -203,6 +204,36 @@ WRITES: dict[tuple[str, str], Write] = {
         count(Accountability),
         EDITOR,
     ),
+    ("PATCH", "/accountability/{pk}"): Write(
+        "accountability",
+        lambda w: {"name": "李某", "kind": "诫勉"},
+        fields(Accountability, "accountability", "name"),
+        row(EDIT_A, alice=ok(200)),
+    ),
+    ("DELETE", "/accountability/{pk}"): Write(
+        "accountability", lambda w: {}, count(Accountability), row(EDIT_A, alice=ok(204))
+    ),
+    ("POST", "/inspections/{pk}/confirm"): Write(
+        "inspection",
+        lambda w: {"extension_by": "leader"},
+        fields(Inspection, "inspection", "confirmed_at", "extension_by"),
+        row(EDIT_A, alice=403, olivia=ok(200)),
+    ),
+    ("POST", "/signoffs/{pk}/correct"): Write(
+        "approved_signoff",
+        lambda w: {"note": "更正销号依据。"},
+        count(SignOff),
+        # The unit's editor reads the sign-off; only the office corrects it.
+        row(READ_A, alice=403, bob=403, owen=403, lena=403, olivia=ok(201)),
+    ),
+    # The leader and the office read the draft page; only the unit's editors submit.
+    ("POST", "/inspections/{pk}/drafts"): Write(
+        "inspection",
+        # A public version is published in the world: a new one names its correction.
+        lambda w: {"text": "标题\n正文第二版", "note": "更正数据"},
+        count(NoticeDraft),
+        EDITOR,
+    ),
     ("POST", "/drafts/{pk}/sign"): Write(
         "draft",
         lambda w: {},
@@ -265,7 +296,7 @@ def send(client, method: str, path: str, write: Write, world: dict, headers: dic
     body = write.body(world)
     if write.multipart:
         return client.post(path, body, headers=headers)
-    call = client.patch if method == "PATCH" else client.post
+    call = {"PATCH": client.patch, "DELETE": client.delete}.get(method, client.post)
     return call(path, json.dumps(body), content_type="application/json", headers=headers)
 
 

@@ -45,6 +45,7 @@ class InspectionOut(Schema):
     feedback_date: dt.date
     rectify_until: dt.date
     confirmed_at: dt.datetime | None
+    extension_by: str
     created_at: dt.datetime
 
     @staticmethod

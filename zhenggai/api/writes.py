@@ -4,20 +4,29 @@ service acts (and records its audit event). Nothing here changes a row itself.""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.utils.datastructures import MultiValueDict
 from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 
 from zhenggai.accounts.access import OFFICE, SIGN, access_for, require, units_visible_to
 from zhenggai.disclosure import services as disclosure
-from zhenggai.disclosure.access import get_comment_for_user, get_draft_for_user
+from zhenggai.disclosure.access import (
+    get_comment_for_user,
+    get_draft_for_user,
+    may_draft,
+    may_see_draft,
+)
+from zhenggai.disclosure.forms import DraftForm
 from zhenggai.disclosure.forms import ReplyForm as CommentReplyForm
 from zhenggai.disclosure.forms import ReturnForm as DraftReturnForm
 from zhenggai.ledger import accountability, extensions
 from zhenggai.ledger import services as ledger
 from zhenggai.ledger.access import (
+    get_accountability_for_user,
     get_completion_for_user,
     get_extension_for_user,
     get_inspection_for_user,
@@ -29,7 +38,7 @@ from zhenggai.ledger.forms import MeasureForm, ProblemForm, ProgressForm, measur
 from zhenggai.ledger.models import AccountabilityKind
 from zhenggai.oversight import services as oversight
 from zhenggai.oversight.access import get_order_for_user, get_signoff_for_user
-from zhenggai.oversight.forms import OrderForm, ReasonForm, ReplyForm, SignOffForm
+from zhenggai.oversight.forms import CorrectionForm, OrderForm, ReasonForm, ReplyForm, SignOffForm
 
 from . import schemas as s
 from .common import bind, check, router
@@ -244,6 +253,22 @@ def extension_refuse(request, pk: int, payload: AnswerIn):
     return _decided(request, pk, payload, approve=False)
 
 
+class ConfirmIn(Schema):
+    extension_by: Literal["office", "leader"] = "office"
+
+
+@router.post("/inspections/{pk}/confirm", tags=TAGS, response={200: s.InspectionOut, **ERRORS})
+def ledger_confirm(request, pk: int, payload: ConfirmIn):
+    """确认台账（巡察办），此后措施完成时限须经延期申请调整。
+    extension_by：office 巡察办审批延期（默认）、leader 委托本单位领导审批；
+    已确认的台账再次确认只改延期审批人。"""
+    inspection, _ = get_inspection_for_user(request, pk)
+    require(request, OFFICE, inspection.unit)
+    return extensions.confirm_ledger(
+        inspection, actor=request.user, extension_by=payload.extension_by
+    )
+
+
 @router.post("/problems/{pk}/signoff", tags=TAGS, response={201: s.SignOffOut, **ERRORS})
 def signoff_apply(request, pk: int, payload: NoteIn):
     """申请销号（本单位编辑），问题下的措施须已完成或转入长期坚持。"""
@@ -271,6 +296,15 @@ def signoff_return(request, pk: int, payload: ReasonIn):
     signoff = _reviewed(request, pk)
     form = bind(ReasonForm, payload.model_dump())
     return oversight.return_signoff(signoff, actor=request.user, **form.cleaned_data)
+
+
+@router.post("/signoffs/{pk}/correct", tags=TAGS, response={201: s.SignOffOut, **ERRORS})
+def signoff_correct(request, pk: int, payload: NoteIn):
+    """更正销号（巡察办）：对已销号的记录登记一条更正记录，须在 note 中写明更正内容；
+    原记录保留，答复为新的更正记录（corrects_id 为被更正的记录）。"""
+    signoff = _reviewed(request, pk)
+    form = bind(CorrectionForm, payload.model_dump())
+    return Status(201, oversight.correct_signoff(signoff, actor=request.user, **form.cleaned_data))
 
 
 class OrderIn(Schema):
@@ -361,6 +395,64 @@ def accountability_add(request, pk: int, payload: AccountabilityIn):
     form = bind(accountability.AccountabilityForm, data, problem=problem)
     held = accountability.add_accountability(problem, actor=request.user, **form.cleaned_data)
     return Status(201, held)
+
+
+class AccountabilityPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    decided_on: dt.date | None = None
+    decided_by: str | None = None
+    post: str | None = None
+    person_unit: str | None = None
+    measure: int | None = None
+    note: str | None = None
+
+
+@router.patch("/accountability/{pk}", tags=TAGS, response={200: s.AccountabilityOut, **ERRORS})
+def accountability_update(request, pk: int, payload: AccountabilityPatch):
+    """修改问责情况（本单位编辑），只改传入的字段。kind 为问责方式的名称；
+    measure 传 null 则改为针对问题本身。"""
+    held, _ = get_accountability_for_user(request, pk, edit=True)
+    changes = given(payload)
+    if changes.get("kind") is not None:
+        changes["kind"] = _kind(changes["kind"]).pk
+    # As `bind`, the record's current values under the fields given (it has no version).
+    current = model_to_dict(held, fields=accountability.FIELDS)
+    data = {k: ("" if v is None else v) for k, v in {**current, **changes}.items()}
+    form = check(accountability.AccountabilityForm(data, instance=held, problem=held.problem))
+    fields = {f: form.cleaned_data[f] for f in form.changed_data}
+    return accountability.update_accountability(held, actor=request.user, **fields)
+
+
+@router.delete("/accountability/{pk}", tags=TAGS, response={204: None, **ERRORS})
+def accountability_delete(request, pk: int):
+    """删除问责记录（本单位编辑），问题销号后不能删除。"""
+    held, _ = get_accountability_for_user(request, pk, edit=True)
+    accountability.delete_accountability(held, actor=request.user)
+    return Status(204, None)
+
+
+class DraftIn(Schema):
+    text: str
+    audience: Literal["public", "internal"] = "public"
+    note: str = ""
+    doc_number: str = ""
+
+
+@router.post("/inspections/{pk}/drafts", tags=TAGS, response={201: s.DraftOut, **ERRORS})
+def draft_submit(request, pk: int, payload: DraftIn):
+    """提交通报稿待签发（本单位编辑）。audience：public 公开版（默认）、internal 内部版；
+    该类通报（公开版或内部版）已发布过的，须在 note 中写明更正说明；doc_number 为文号，
+    可不填。该类此前待签发或已签发未发布的稿件作废；本单位领导签发这一文本后即可发布。"""
+    # As the page: the office and the unit's leaders read the draft, its editors submit.
+    inspection, _ = get_inspection_for_user(request, pk)
+    if not may_see_draft(request.user, inspection.unit):
+        raise PermissionDenied
+    if not may_draft(request.user, inspection.unit)[0]:
+        raise PermissionDenied
+    form = bind(DraftForm, payload.model_dump())
+    draft = disclosure.submit_draft(inspection, actor=request.user, **form.cleaned_data)
+    return Status(201, draft)
 
 
 def _draft_to_sign(request, pk: int):
