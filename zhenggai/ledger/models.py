@@ -253,6 +253,7 @@ class Measure(models.Model):
         blank=True,
         related_name="measures",
         verbose_name="责任人账号",
+        db_index=False,  # the partial index in Meta
     )
     term = models.CharField("时限类型", max_length=10, choices=Term.choices, default=Term.DEADLINE)
     due = models.DateField("完成时限", null=True, blank=True)
@@ -273,7 +274,24 @@ class Measure(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        indexes = [models.Index(fields=["due", "status"])]
+        indexes = [
+            models.Index(fields=["due", "status"]),
+            # Open dated measures in due order: the overdue and due-soon lists read the
+            # first few along it (PostgreSQL; SQLite keeps to the one above).
+            models.Index(
+                fields=["due", "id"],
+                condition=Q(status__in=rules.OPEN, term__in=rules.DATED_TERMS),
+                name="measure_open_due",
+            ),
+            # Only measures with an account: imported ledgers leave most without one, and
+            # a full index then tells SQLite's planner that "owner = me" matches them all
+            # (the navigation bar's 我负责的整改措施 scanned every measure).
+            models.Index(
+                fields=["owner_user"],
+                condition=models.Q(owner_user__isnull=False),
+                name="measure_owner_user",
+            ),
+        ]
         verbose_name = verbose_name_plural = "整改措施"
 
     def __str__(self) -> str:

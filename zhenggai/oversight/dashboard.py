@@ -21,6 +21,7 @@ from zhenggai.ledger.models import Inspection, Measure
 from .models import ReportCorrection, SignOff, SupervisionOrder
 
 LIST_LIMIT = 20
+CLOCK_FIELDS = ("round", "kind", "feedback_date", "rectify_until", "unit__name", "unit__path")
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,12 @@ def build(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
     """The dashboard's numbers and lists for a scope and filters, as of `today`."""
     board = Dashboard(today)
     tallies = _tallies(filters, scope, today)
-    inspections = Inspection.objects.filter(filters.inspections(scope)).select_related("unit")
+    # Only what the clock and the league show: a province holds thousands of inspections.
+    inspections = (
+        Inspection.objects.filter(filters.inspections(scope))
+        .select_related("unit")
+        .only(*CLOCK_FIELDS)
+    )
     inspections = inspections.annotate(report_filed_on=_report_filed_on())
     by_unit: dict[int, tuple[Unit, Tally]] = {}
     for inspection in inspections.order_by("rectify_until", "id"):
