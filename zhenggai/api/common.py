@@ -79,13 +79,17 @@ def light_filters(today: dt.date) -> dict[str, Q]:
 
 def bind(form_class, payload: dict, *, instance=None, **kwargs):
     """The page's own form, bound to the payload over the instance's current values,
-    so the API validates and normalises exactly as the page does."""
+    so the API validates and normalises exactly as the page does. A versioned instance
+    also sends the version it was read at (the payload's, when given, wins); a model
+    without a version (a 问责 record) sends none."""
     data = {}
     if instance is not None:
         form = form_class(instance=instance, **kwargs)
         current = model_to_dict(instance, fields=list(form.fields))
         data = {k: ("" if v is None else v) for k, v in current.items()}
-        data["version"] = instance.version
+        version = getattr(instance, "version", None)
+        if version is not None:
+            data["version"] = version
     data.update({k: ("" if v is None else v) for k, v in payload.items()})
     form = form_class(data, instance=instance, **kwargs) if instance else form_class(data, **kwargs)
     return check(form)

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.forms.models import model_to_dict
 from django.utils.datastructures import MultiValueDict
 from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
@@ -416,10 +415,7 @@ def accountability_update(request, pk: int, payload: AccountabilityPatch):
     changes = given(payload)
     if changes.get("kind") is not None:
         changes["kind"] = _kind(changes["kind"]).pk
-    # As `bind`, the record's current values under the fields given (it has no version).
-    current = model_to_dict(held, fields=accountability.FIELDS)
-    data = {k: ("" if v is None else v) for k, v in {**current, **changes}.items()}
-    form = check(accountability.AccountabilityForm(data, instance=held, problem=held.problem))
+    form = bind(accountability.AccountabilityForm, changes, instance=held, problem=held.problem)
     fields = {f: form.cleaned_data[f] for f in form.changed_data}
     return accountability.update_accountability(held, actor=request.user, **fields)
 
