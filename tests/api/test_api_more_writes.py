@@ -339,6 +339,71 @@ def test_a_bad_correction_is_named(cast, ledger_a, approved, refused):
     assert message == "只能更正已销号的记录。"
 
 
+# --- 申请更正销号 -------------------------------------------------------------------
+
+
+def asking(signoff) -> str:
+    return f"/signoffs/{signoff.pk}/correction-request"
+
+
+def test_the_editor_asks_the_office_for_a_correction(cast, approved, call):
+    before = SignOff.objects.filter(pk=approved.pk).values().get()
+    closed = Problem.objects.get(pk=approved.problem_id).closed_at
+    response = call("alice", "POST", asking(approved), {"note": " 销号依据应为第3次会议纪要 "})
+    assert response.status_code == 201, response.content.decode()
+    answer = response.json()
+    assert answer["status"] == "corr_asked" and answer["status_display"] == "更正申请"
+    assert answer["corrects_id"] == approved.pk and answer["problem_id"] == approved.problem_id
+    assert answer["note"] == "销号依据应为第3次会议纪要"
+    assert answer["applicant"] == "alice" and answer["reviewer"] is None
+    asked = SignOff.objects.get(pk=answer["id"])
+    assert asked.status == SignOff.Status.CORRECTION_ASKED and asked.corrects == approved
+    assert asked.applicant == cast["alice"] and asked.reviewed_at is None
+    # Nothing changes until the office approves: the record and the problem's 销号 stand.
+    assert SignOff.objects.filter(pk=approved.pk).values().get() == before
+    assert Problem.objects.get(pk=approved.problem_id).closed_at == closed
+    event = act("signoff.correction_requested")
+    assert event.actor == cast["alice"] and event.data["corrects"] == approved.pk
+    assert event.data["note"] == "销号依据应为第3次会议纪要"
+    # The office decides it as on the page, into the 更正记录.
+    oversight.decide_correction(asked, actor=cast["olivia"], approve=True)
+    assert SignOff.objects.get(pk=asked.pk).status == SignOff.Status.CORRECTION
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "code"),
+    # They all read the sign-off; the office corrects it itself (POST …/correct), the
+    # viewer, the owner and the leader may do neither.
+    [("bob", 403, "forbidden"), ("owen", 403, "forbidden"), ("lena", 403, "forbidden")]
+    + [("olivia", 403, "forbidden")]
+    + OUTSIDERS,
+)
+def test_only_the_editor_asks_for_a_correction(name, status, code, approved, refused):
+    message = refused(name, "POST", asking(approved), {"note": "更正"}, status, code)
+    assert message == ("您无权进行此操作。" if status == 403 else "未找到该对象，或您无权查看。")
+    # Refused before the body is read: a bad body changes nothing about who may ask.
+    refused(name, "POST", asking(approved), {}, status, code)
+
+
+def test_a_bad_correction_request_is_named(cast, ledger_a, approved, call, refused):
+    path = asking(approved)
+    assert "更正内容（note）" in refused("alice", "POST", path, {}, 400, "invalid")
+    assert "更正内容（note）" in refused("alice", "POST", path, {"note": " "}, 400, "invalid")
+    long = refused("alice", "POST", path, {"note": "长" * 2001}, 400, "invalid")
+    assert "更正内容（note）" in long and "2000" in long
+    assert "note" in refused("alice", "POST", path, {"note": ["更正"]}, 400, "invalid")
+    # One request at a time, as on the page.
+    assert call("alice", "POST", path, {"note": "更正依据"}).status_code == 201
+    again = refused("alice", "POST", path, {"note": "再次申请"}, 400, "refused")
+    assert again == "该销号记录已有待审核的更正申请。"
+    # Only a record of 销号 is corrected.
+    problem = Problem.objects.filter(inspection=ledger_a, parent__isnull=False)[1]
+    problem.measures.update(status=Measure.Status.DONE)
+    applied = oversight.apply_signoff(problem, actor=cast["alice"])
+    message = refused("alice", "POST", asking(applied), {"note": "更正"}, 400, "refused")
+    assert message == "只能对已销号的记录申请更正。"
+
+
 # --- the schema -------------------------------------------------------------------
 
 NEW = {
@@ -347,6 +412,7 @@ NEW = {
     ("delete", "/accountability/{pk}"): ("204", None),
     ("post", "/inspections/{pk}/confirm"): ("200", "InspectionOut"),
     ("post", "/signoffs/{pk}/correct"): ("201", "SignOffOut"),
+    ("post", "/signoffs/{pk}/correction-request"): ("201", "SignOffOut"),
 }
 
 

@@ -226,6 +226,13 @@ WRITES: dict[tuple[str, str], Write] = {
         # The unit's editor reads the sign-off; only the office corrects it.
         row(READ_A, alice=403, bob=403, owen=403, lena=403, olivia=ok(201)),
     ),
+    ("POST", "/signoffs/{pk}/correction-request"): Write(
+        "approved_signoff",
+        lambda w: {"note": "销号依据有误，请更正。"},
+        count(SignOff),
+        # As the page: the unit's editor asks; the office corrects directly instead.
+        EDITOR,
+    ),
     # The leader and the office read the draft page; only the unit's editors submit.
     ("POST", "/inspections/{pk}/drafts"): Write(
         "inspection",

@@ -11,7 +11,7 @@ from django.utils.datastructures import MultiValueDict
 from ninja import File, Form, Schema, Status
 from ninja.files import UploadedFile
 
-from zhenggai.accounts.access import OFFICE, SIGN, access_for, require, units_visible_to
+from zhenggai.accounts.access import EDIT, OFFICE, SIGN, access_for, require, units_visible_to
 from zhenggai.disclosure import services as disclosure
 from zhenggai.disclosure.access import (
     get_comment_for_user,
@@ -304,6 +304,23 @@ def signoff_correct(request, pk: int, payload: NoteIn):
     signoff = _reviewed(request, pk)
     form = bind(CorrectionForm, payload.model_dump())
     return Status(201, oversight.correct_signoff(signoff, actor=request.user, **form.cleaned_data))
+
+
+@router.post("/signoffs/{pk}/correction-request", tags=TAGS, response={201: s.SignOffOut, **ERRORS})
+def signoff_correction_request(request, pk: int, payload: NoteIn):
+    """申请更正销号（本单位编辑）：对已销号的记录向巡察办申请更正，须在 note 中写明
+    更正内容和理由；答复为新的更正申请（status 为 corr_asked，corrects_id 为被更正的
+    记录），巡察办审核通过前原记录不变。巡察办直接更正，用 POST /signoffs/{pk}/correct。"""
+    # As the page: the office corrects the record itself; anyone else reaching the
+    # sign-off asks, and the service lets only the unit's editors ask. Checked before
+    # the body, so that a reader gets 403 whatever they send.
+    signoff, can_review = get_signoff_for_user(request, pk)
+    if can_review:
+        raise PermissionDenied
+    require(request, EDIT, signoff.problem.inspection.unit)
+    form = bind(CorrectionForm, payload.model_dump())
+    asked = oversight.request_correction(signoff, actor=request.user, **form.cleaned_data)
+    return Status(201, asked)
 
 
 class OrderIn(Schema):
