@@ -5,7 +5,9 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from zhenggai.notices.render import cn_date
 
@@ -72,3 +74,25 @@ class CleanForm(CleanTextMixin, forms.Form):
 
 class CleanModelForm(CleanTextMixin, forms.ModelForm):
     pass
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are written in Python instead of two templates each: the
+    unit filters list every unit of a province (a thousand options took tens of ms)."""
+
+    option_inherits_attrs = False
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )

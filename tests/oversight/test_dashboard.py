@@ -118,12 +118,14 @@ def test_it_asserts_the_query_count_of_the_office_dashboard(
     login, cast, units, django_assert_num_queries
 ):
     client = login("olivia")
-    # session, user, memberships, rounds, passed due dates to fold (counts.fold), kept
-    # counts of measures and problems, kept due dates, sign-offs, inspections,
-    # overdue and due soon (ids along the index, then the measures: two each), their
-    # owners, orders, pending sign-offs, order counts, units,
-    # 屡查屡犯 found, and the navigation bar's counts of 待办 and unread messages.
+    # session, user, memberships, rounds, passed due dates to fold (counts.fold); per
+    # unit: kept counts of measures and problems, kept due dates, sign-offs, the units,
+    # order counts; the clocks: inspections counted with the reports due or late, one
+    # page of them, and per inspection of the page the same three kept and sign-off
+    # counts; the live inspections' ids, overdue and due soon (ids along the index, then
+    # the measures: two each), their owners, orders, pending sign-offs, units of the
+    # filter, 屡查屡犯 found, and the navigation bar's counts of 待办 and unread messages.
     for times in (1, 5):
         _grow(units, times)
-        with django_assert_num_queries(20):
+        with django_assert_num_queries(26):
             client.get(reverse("oversight:dashboard"))

@@ -323,10 +323,11 @@ def fold(today: dt.date, at_least: int = FOLD_ROWS) -> int:
         return len(locked)
 
 
-def kept_tallies(inspections: Q, today: dt.date, cls: type = Tally) -> dict:
+def kept_tallies(inspections: Q, today: dt.date, cls: type = Tally, by: str = "inspection_id"):
     """Per inspection id matching `inspections` (a Q on KeptCount, e.g. through
     "inspection__"), its counts from the kept rows: two grouped queries over a few rows
-    per inspection, whatever the number of measures."""
+    per inspection, whatever the number of measures. `by` groups otherwise, e.g.
+    "inspection__unit_id" for one tally per unit."""
     from django.db.models import Sum
 
     from .models import KeptCount
@@ -339,7 +340,7 @@ def kept_tallies(inspections: Q, today: dt.date, cls: type = Tally) -> dict:
 
     for r in (
         kept.filter(due=None)
-        .values("inspection_id")
+        .values(by)
         .annotate(
             total=total(~Q(status="")),
             done=total(Q(status=rules.DONE)),
@@ -353,15 +354,15 @@ def kept_tallies(inspections: Q, today: dt.date, cls: type = Tally) -> dict:
         )
         .order_by()
     ):
-        fill_one(result, r, "inspection_id")
+        fill_one(result, r, by)
     soon = today + dt.timedelta(days=rules.SOON_DAYS)
     for r in (
         kept.filter(due__lte=soon)
-        .values("inspection_id")
+        .values(by)
         .annotate(red=total(Q(due__lt=today)), soon=total(Q(due__gte=today)))
         .order_by()
     ):
-        fill_one(result, r, "inspection_id")
+        fill_one(result, r, by)
     return result
 
 

@@ -56,6 +56,22 @@ def due_soon(today: dt.date, days: int = SOON_DAYS) -> Rule:
     return [{"status__in": OPEN, "term__in": DATED_TERMS, "due__gte": today, "due__lte": end}]
 
 
+def report_late(today: dt.date) -> Rule:
+    """An inspection whose 整改情况报告 is not filed: late once 集中整改 has ended."""
+    return [{"rectify_until__lt": today}]
+
+
+def report_soon(today: dt.date) -> Rule:
+    """An inspection whose 整改情况报告 is not filed: due within `REPORT_WARN_DAYS` days."""
+    end = today + dt.timedelta(days=REPORT_WARN_DAYS)
+    return [{"rectify_until__gte": today, "rectify_until__lte": end}]
+
+
+def report_due(today: dt.date) -> Rule:
+    """Late or soon: announced on the dashboard, in to-do lists and reminders until filed."""
+    return report_late(today) + report_soon(today)
+
+
 def blue() -> Rule:
     """长期坚持: by term (and not finished), or by status."""
     return [{"status__in": OPEN, "term": ONGOING}, {"status": ONGOING}]

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from zhenggai.accounts.access import LEAD, OFFICE, Access, subtree_q
@@ -21,6 +22,8 @@ from zhenggai.ledger.models import Inspection, Measure
 from .models import ReportCorrection, SignOff, SupervisionOrder
 
 LIST_LIMIT = 20
+CLOCKS_PER_PAGE = 30
+BY_UNIT = "inspection__unit_id"
 CLOCK_FIELDS = ("round", "kind", "feedback_date", "rectify_until", "unit__name", "unit__path")
 
 
@@ -67,11 +70,11 @@ class Filters:
         return q
 
 
-def signoff_counts(q: Q):
-    """Per inspection: applications waiting for review and applications returned."""
+def signoff_counts(q: Q, by: str = "problem__inspection_id"):
+    """Per inspection (or per `by`): applications waiting for review and returned."""
     return (
         SignOff.objects.filter(q)
-        .values("problem__inspection_id")
+        .values(by)
         .annotate(
             applied=Count("id", filter=Q(status=SignOff.Status.APPLIED)),
             returned=Count("id", filter=Q(status=SignOff.Status.RETURNED)),
@@ -115,11 +118,13 @@ class Clock:
 
     @property
     def report_late(self) -> bool:
-        return not self.report_filed_on and self.today > self.inspection.rectify_until
+        unfiled = not self.report_filed_on
+        return unfiled and rules.holds(rules.report_late(self.today), self.inspection)
 
     @property
     def report_soon(self) -> bool:
-        return not self.report_filed_on and 0 <= self.days_left <= rules.REPORT_WARN_DAYS
+        unfiled = not self.report_filed_on
+        return unfiled and rules.holds(rules.report_soon(self.today), self.inspection)
 
     @property
     def intensive(self) -> bool:
@@ -141,30 +146,25 @@ class Dashboard:
     today: dt.date
     total: Tally = field(default_factory=Tally)
     units: list[tuple[Unit, Tally]] = field(default_factory=list)
+    # The clocks of one page (`clock_page`, a Paginator page over the inspections).
     clocks: list[Clock] = field(default_factory=list)
+    clock_page: Page | None = None
+    reports_late: int = 0  # 整改情况报告 past due and not filed
+    reports_soon: int = 0
     overdue: list[Measure] = field(default_factory=list)
     due_soon: list[Measure] = field(default_factory=list)
     orders: list[SupervisionOrder] = field(default_factory=list)
     pending: list[SignOff] = field(default_factory=list)
 
-    @property
-    def reports_late(self) -> int:
-        """整改情况报告 past due and not filed."""
-        return sum(1 for c in self.clocks if c.report_late)
 
-    @property
-    def reports_soon(self) -> int:
-        return sum(1 for c in self.clocks if c.report_soon)
-
-
-def _tallies(filters: Filters, scope: Scope, today: dt.date) -> dict[int, Tally]:
-    # The kept counts (counts.keep), not a scan of the measures; passed due dates are
-    # folded first once enough have gathered (`fold`: one query when there is nothing to do).
-    counts.fold(today)
-    tallies = counts.kept_tallies(filters.inspections(scope, "inspection__"), today, Tally)
-    for row in signoff_counts(filters.inspections(scope, "problem__inspection__")):
-        tallies[row["problem__inspection_id"]].applied = row["applied"]
-        tallies[row["problem__inspection_id"]].returned = row["returned"]
+def _tallies(within, today: dt.date, by: str) -> dict[int, Tally]:
+    """Tallies per `by` ("inspection_id" or "inspection__unit_id"), of the inspections
+    `within(prefix)` gives as a Q through that prefix: the kept counts (counts.keep), not
+    a scan of the measures."""
+    tallies = counts.kept_tallies(within("inspection__"), today, Tally, by=by)
+    for row in signoff_counts(within("problem__inspection__"), f"problem__{by}"):
+        tally = tallies[row[f"problem__{by}"]]
+        tally.applied, tally.returned = row["applied"], row["returned"]
     return tallies
 
 
@@ -174,40 +174,54 @@ def _report_filed_on():
     return Coalesce(Subquery(latest.values("filed_on")[:1]), F("report_filing__filed_on"))
 
 
-def build(scope: Scope, filters: Filters, today: dt.date) -> Dashboard:
-    """The dashboard's numbers and lists for a scope and filters, as of `today`."""
+def build(scope: Scope, filters: Filters, today: dt.date, page=1) -> Dashboard:
+    """The dashboard's numbers and lists for a scope and filters, as of `today`: rows per
+    unit, not per inspection or measure, but for one page of clocks (`page`)."""
     board = Dashboard(today)
-    tallies = _tallies(filters, scope, today)
-    # Only what the clock and the league show: a province holds thousands of inspections.
-    inspections = (
-        Inspection.objects.filter(filters.inspections(scope))
-        .select_related("unit")
-        .only(*CLOCK_FIELDS)
-    )
-    inspections = inspections.annotate(report_filed_on=_report_filed_on())
-    by_unit: dict[int, tuple[Unit, Tally]] = {}
-    for inspection in inspections.order_by("rectify_until", "id"):
-        tally = tallies.get(inspection.pk, Tally())
-        board.clocks.append(Clock(inspection, tally, today))
-        unit_tally = by_unit.setdefault(inspection.unit_id, (inspection.unit, Tally()))[1]
-        unit_tally.add(tally)
+    # Passed due dates folded once enough have gathered (one query when nothing to do).
+    counts.fold(today)
+    live = Inspection.objects.filter(filters.inspections(scope))
+    by_unit = _tallies(lambda prefix: filters.inspections(scope, prefix), today, BY_UNIT)
+    units = Unit.objects.filter(pk__in=live.values("unit_id")).only("name", "path")
+    board.units = sorted(((unit, by_unit[unit.pk]) for unit in units), key=_league_order)
+    for _unit, tally in board.units:
         board.total.add(tally)
-    _lists(board, scope, filters, today)
+    league = dict((unit.pk, tally) for unit, tally in board.units)
     for row in order_counts(filters.units(scope), today):
-        if row["unit_id"] in by_unit:
-            by_unit[row["unit_id"]][1].orders_overdue = row["n"]
+        if row["unit_id"] in league:
+            league[row["unit_id"]].orders_overdue = row["n"]
         board.total.orders_overdue += row["n"]
-    board.units = sorted(
-        by_unit.values(),
-        key=lambda ut: (
-            -ut[1].problem_rate.value,
-            -ut[1].measure_rate.value,
-            ut[1].red,
-            ut[0].name,
-        ),
-    )
-    board.clocks.sort(key=lambda c: (not c.intensive, c.days_left if c.intensive else 0))
+    _clocks(board, live, today, page)
+    _lists(board, scope, filters, live, today)
     return board
+
+
+def _clocks(board: Dashboard, live, today: dt.date, page) -> None:
+    """One page of clocks, 集中整改 first by days left, then the rest by date; and the
+    reports due or late over every inspection."""
+    unfiled = Q(report_filed_on=None)
+    reports = live.annotate(report_filed_on=_report_filed_on()).aggregate(
+        count=Count("pk"),
+        late=Count("pk", filter=unfiled & rules.q(rules.report_late(today))),
+        soon=Count("pk", filter=unfiled & rules.q(rules.report_soon(today))),
+    )
+    board.reports_late, board.reports_soon = reports["late"], reports["soon"]
+    passed = Case(When(rectify_until__lt=today, then=Value(1)), default=Value(0))
+    # Only what the clock shows: a province holds thousands of inspections.
+    ordered = (
+        live.select_related("unit")
+        .only(*CLOCK_FIELDS)
+        .annotate(report_filed_on=_report_filed_on(), passed=passed)
+        .order_by("passed", "rectify_until", "id")
+    )
+    paginator = Paginator(ordered, CLOCKS_PER_PAGE)
+    paginator.count = reports["count"]  # counted above, not once more
+    board.clock_page = paginator.get_page(page)
+    shown = list(board.clock_page)
+    ids = [i.pk for i in shown] or [0]
+    tallies = _tallies(lambda prefix: Q(**{f"{prefix}pk__in": ids}), today, "inspection_id")
+    board.clocks = [Clock(i, tallies.get(i.pk) or Tally(), today) for i in shown]
+    board.clock_page.object_list = board.clocks
 
 
 def _league_order(row: tuple[Unit, Tally]):
@@ -216,13 +230,13 @@ def _league_order(row: tuple[Unit, Tally]):
     return (-tally.problem_rate.value, -tally.measure_rate.value, tally.red, unit.name)
 
 
-def _lists(board: Dashboard, scope: Scope, filters: Filters, today: dt.date) -> None:
+def _lists(board: Dashboard, scope: Scope, filters: Filters, live, today: dt.date) -> None:
     # Owners are fetched apart: a LEFT JOIN on users turns SQLite's plan away from
     # the (due, status) index and makes the list scan every measure.
     if scope.office and filters == Filters():
         # Every live inspection: read along the (due, status) index and stop at the
         # first LIST_LIMIT, instead of a join the planner may start from the inspections.
-        allowed = {clock.inspection.pk for clock in board.clocks}
+        allowed = set(live.values_list("pk", flat=True))
         board.overdue = _first(Measure.all_objects.overdue(today), allowed)
         board.due_soon = _first(Measure.all_objects.due_soon(today), allowed)
     else:

@@ -3,7 +3,7 @@ from django.forms import modelformset_factory
 from django.utils import timezone
 
 from zhenggai.accounts.access import within
-from zhenggai.forms import CleanForm, CleanModelForm
+from zhenggai.forms import CleanForm, CleanModelForm, QuickSelect
 from zhenggai.ledger.forms import MultipleFileField
 from zhenggai.ledger.models import IndicatorRule, Inspection, Problem
 
@@ -15,12 +15,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class FilterForm(CleanForm):
     """The dashboard's filters; every field may stay empty."""
 
-    round = forms.ChoiceField(label="轮次", required=False)
+    round = forms.ChoiceField(label="轮次", required=False, widget=QuickSelect)
     kind = forms.ChoiceField(
         label="类型", required=False, choices=[("", "全部类型"), *Inspection.Kind.choices]
     )
     unit = forms.ModelChoiceField(
-        label="单位", required=False, queryset=None, empty_label="全部单位"
+        label="单位", required=False, queryset=None, empty_label="全部单位", widget=QuickSelect
     )
 
     def __init__(self, *args, rounds=(), units=None, **kwargs):

@@ -147,10 +147,9 @@ def build_digests(today: dt.date) -> list[Digest]:
 
 
 def _add_reports(digests: dict, today: dt.date, memberships, office) -> None:
-    """The unfiled 整改情况报告 due within rules.REPORT_WARN_DAYS days or late, to the unit's
-    editors and leaders and to the office."""
-    end = today + dt.timedelta(days=rules.REPORT_WARN_DAYS)
-    due = Inspection.objects.filter(rectify_until__lte=end, report_filing=None)
+    """The unfiled 整改情况报告 due soon or late (rules.report_due), to the unit's editors
+    and leaders and to the office."""
+    due = Inspection.objects.filter(rules.q(rules.report_due(today)), report_filing=None)
     unit_people = [m for m in memberships if m.role in (Role.EDITOR, Role.LEADER)]
     for inspection in due.select_related("unit").order_by("rectify_until", "id"):
         users = {u.pk: u for u in holders(inspection.unit, unit_people) + office}

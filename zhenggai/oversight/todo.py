@@ -350,9 +350,9 @@ def comment_item(x, today: dt.date) -> Item:
 
 
 def _report_unfiled(qs: QuerySet, today: dt.date) -> QuerySet:
-    """Inspections whose report is due within rules.REPORT_WARN_DAYS days or late, and not filed."""
-    end = today + dt.timedelta(days=rules.REPORT_WARN_DAYS)
-    return qs.filter(rectify_until__lte=end, report_filing=None).order_by("rectify_until", "id")
+    """Inspections whose report is due soon or late (rules.report_due), and not filed."""
+    due = qs.filter(rules.q(rules.report_due(today)), report_filing=None)
+    return due.order_by("rectify_until", "id")
 
 
 def reports_due(c: Context) -> QuerySet:

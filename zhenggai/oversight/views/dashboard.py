@@ -1,8 +1,8 @@
 """The dashboard page: numbers from oversight.dashboard, charts as inline SVG."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from zhenggai.accounts.access import LEAD, units_for
@@ -15,7 +15,6 @@ from ..dashboard import Filters, build
 from ..forms import FilterForm
 from ..models import Recurrence
 
-CLOCKS_PER_PAGE = 30
 LEAGUE_CHART_ROWS = 15
 
 
@@ -83,8 +82,7 @@ def dashboard(request):
     scope = get_scope_for_user(request)
     form, filters = _filters(request)
     today = timezone.localdate()
-    board = build(scope, filters, today)
-    clocks = Paginator(board.clocks, CLOCKS_PER_PAGE).get_page(request.GET.get("page"))
+    board = build(scope, filters, today, page=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -94,12 +92,18 @@ def dashboard(request):
             "form": form,
             "board": board,
             "t": board.total,
-            "clocks": clocks,
+            "clocks": board.clock_page,
             "charts": _charts(board),
             "today": today,
             "soon_days": rules.SOON_DAYS,
             "office": scope.office,
             "query": query.urlencode(),
             "recurrences": _recurrences(request, filters) if scope.office else None,
+            # Reversed once, not on each of the league's rows.
+            "urls": {
+                "measures": reverse("oversight:measure-list"),
+                "signoffs": reverse("oversight:signoff-queue"),
+                "order_add": reverse("oversight:order-add"),
+            },
         },
     )
