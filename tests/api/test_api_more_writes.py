@@ -404,6 +404,89 @@ def test_a_bad_correction_request_is_named(cast, ledger_a, approved, call, refus
     assert message == "只能对已销号的记录申请更正。"
 
 
+# --- 审核更正申请 -------------------------------------------------------------------
+
+
+@pytest.fixture
+def asked(cast, approved) -> SignOff:
+    note = "销号依据应为第3次会议纪要"
+    return oversight.request_correction(approved, actor=cast["alice"], note=note)
+
+
+def test_the_office_approves_a_correction_request(cast, approved, asked, call):
+    before = SignOff.objects.filter(pk=approved.pk).values().get()
+    closed = Problem.objects.get(pk=approved.problem_id).closed_at
+    approvals = Event.objects.filter(act="signoff.approved").count()
+    response = call("olivia", "POST", f"/signoffs/{asked.pk}/approve")
+    assert response.status_code == 200, response.content.decode()
+    answer = response.json()
+    assert answer["id"] == asked.pk and answer["status"] == "correction"
+    assert answer["corrects_id"] == approved.pk and answer["reviewer"] == "olivia"
+    # As decide_correction does: the request becomes the 更正记录, the record it
+    # corrects and the problem's 销号 stand, no other record is made.
+    decided = SignOff.objects.get(pk=asked.pk)
+    assert decided.status == SignOff.Status.CORRECTION and decided.reviewer == cast["olivia"]
+    assert decided.reviewed_at and decided.reason == ""
+    assert decided.applicant == cast["alice"] and decided.note == "销号依据应为第3次会议纪要"
+    assert SignOff.objects.filter(pk=approved.pk).values().get() == before
+    assert Problem.objects.get(pk=approved.problem_id).closed_at == closed
+    assert SignOff.objects.filter(problem=approved.problem).count() == 2
+    event = act("signoff.correction_approved")
+    assert event.actor == cast["olivia"] and event.data["corrects"] == approved.pk
+    # Decided as a correction, not as an application: no second 销号 was recorded.
+    assert Event.objects.filter(act="signoff.approved").count() == approvals
+
+
+def test_the_office_returns_a_correction_request(cast, approved, asked, call, refused):
+    before = SignOff.objects.filter(pk=approved.pk).values().get()
+    path = f"/signoffs/{asked.pk}/return"
+    # A return needs a reason, as on the page.
+    assert "reason" in refused("olivia", "POST", path, {}, 400, "invalid")
+    assert "退回理由（reason）" in refused("olivia", "POST", path, {"reason": " "}, 400, "invalid")
+    response = call("olivia", "POST", path, {"reason": " 会议纪要不是销号依据 "})
+    assert response.status_code == 200, response.content.decode()
+    answer = response.json()
+    assert answer["id"] == asked.pk and answer["status"] == "returned"
+    assert answer["reason"] == "会议纪要不是销号依据" and answer["reviewer"] == "olivia"
+    returned = SignOff.objects.get(pk=asked.pk)
+    assert returned.status == SignOff.Status.RETURNED and returned.reviewer == cast["olivia"]
+    assert returned.reason == "会议纪要不是销号依据" and returned.corrects == approved
+    # The approved sign-off is unchanged and still 已销号.
+    assert SignOff.objects.filter(pk=approved.pk).values().get() == before
+    assert SignOff.objects.get(pk=approved.pk).status == SignOff.Status.APPROVED
+    event = act("signoff.correction_returned")
+    assert event.actor == cast["olivia"] and event.data["reason"] == "会议纪要不是销号依据"
+    assert event.data["corrects"] == approved.pk
+    # Decided once: it is not taken again (as on the page), and the unit may ask anew.
+    message = refused("olivia", "POST", f"/signoffs/{asked.pk}/approve", {}, 400, "refused")
+    assert message == "该申请已审核，不能重复处理。"
+    assert call("alice", "POST", asking(approved), {"note": "补充依据"}).status_code == 201
+
+
+def test_an_application_is_still_approved_into_signoff(cast, ledger_a, call):
+    problem = Problem.objects.filter(inspection=ledger_a, parent__isnull=False)[1]
+    problem.measures.update(status=Measure.Status.DONE)
+    applied = oversight.apply_signoff(problem, actor=cast["alice"])
+    response = call("olivia", "POST", f"/signoffs/{applied.pk}/approve")
+    assert response.status_code == 200, response.content.decode()
+    assert response.json()["status"] == "approved"
+    assert Problem.objects.get(pk=problem.pk).closed_at
+    assert act("signoff.approved").actor == cast["olivia"]
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "code"),
+    # alice asked; she, the viewer, the owner and the leader read it but do not decide.
+    [("alice", 403, "forbidden"), ("bob", 403, "forbidden"), ("owen", 403, "forbidden")]
+    + [("lena", 403, "forbidden")]
+    + OUTSIDERS,
+)
+def test_only_the_office_decides_a_correction_request(name, status, code, asked, refused):
+    refused(name, "POST", f"/signoffs/{asked.pk}/approve", {}, status, code)
+    refused(name, "POST", f"/signoffs/{asked.pk}/return", {"reason": "不同意"}, status, code)
+    assert SignOff.objects.get(pk=asked.pk).status == SignOff.Status.CORRECTION_ASKED
+
+
 # --- the schema -------------------------------------------------------------------
 
 NEW = {

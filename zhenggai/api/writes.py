@@ -285,16 +285,18 @@ def _reviewed(request, pk):
 
 @router.post("/signoffs/{pk}/approve", tags=TAGS, response={200: s.SignOffOut, **ERRORS})
 def signoff_approve(request, pk: int):
-    """审核通过销号申请（巡察办）。"""
-    return oversight.approve_signoff(_reviewed(request, pk), actor=request.user)
+    """审核通过（巡察办）：销号申请通过即销号；本单位的更正申请（status 为 corr_asked）
+    通过即成为更正记录（status 为 correction），与页面相同。"""
+    return oversight.approve_review(_reviewed(request, pk), actor=request.user)
 
 
 @router.post("/signoffs/{pk}/return", tags=TAGS, response={200: s.SignOffOut, **ERRORS})
 def signoff_return(request, pk: int, payload: ReasonIn):
-    """退回销号申请（巡察办），须写明理由。"""
+    """退回（巡察办），须写明理由：销号申请退回本单位，问题仍未销号；更正申请
+    （status 为 corr_asked）退回后原销号记录不变，与页面相同。"""
     signoff = _reviewed(request, pk)
     form = bind(ReasonForm, payload.model_dump())
-    return oversight.return_signoff(signoff, actor=request.user, **form.cleaned_data)
+    return oversight.return_review(signoff, actor=request.user, **form.cleaned_data)
 
 
 @router.post("/signoffs/{pk}/correct", tags=TAGS, response={201: s.SignOffOut, **ERRORS})

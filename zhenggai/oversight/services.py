@@ -242,6 +242,24 @@ def decide_correction(asked: SignOff, *, actor, approve: bool, reason: str = "")
     return asked
 
 
+@transaction.atomic
+def approve_review(signoff: SignOff, *, actor) -> SignOff:
+    """The office's 审核通过, on the page and in the API: an application is approved
+    into 销号, a unit's correction request into the 更正记录."""
+    if signoff.status == SignOff.Status.CORRECTION_ASKED:
+        return decide_correction(signoff, actor=actor, approve=True)
+    return approve_signoff(signoff, actor=actor)
+
+
+@transaction.atomic
+def return_review(signoff: SignOff, *, actor, reason: str) -> SignOff:
+    """The office's 退回 with a reason, on the page and in the API: an application goes
+    back to the unit, a correction request is returned and the record stays as it was."""
+    if signoff.status == SignOff.Status.CORRECTION_ASKED:
+        return decide_correction(signoff, actor=actor, approve=False, reason=reason)
+    return return_signoff(signoff, actor=actor, reason=reason)
+
+
 def office_units() -> set[int]:
     """The inspection office's own units and every unit above them: they supervise, they
     are not supervised (the path /1/4/ holds the unit and its parents)."""

@@ -165,26 +165,13 @@ def _review(request, pk, act, form_class=None):
 @login_required
 @require_POST
 def signoff_approve(request, pk):
-    return _review(request, pk, _approve)
-
-
-def _approve(signoff, *, actor):
-    """An application is approved into 销号; a unit's correction request into the record."""
-    if signoff.status == SignOff.Status.CORRECTION_ASKED:
-        return services.decide_correction(signoff, actor=actor, approve=True)
-    return services.approve_signoff(signoff, actor=actor)
-
-
-def _return(signoff, *, actor, reason):
-    if signoff.status == SignOff.Status.CORRECTION_ASKED:
-        return services.decide_correction(signoff, actor=actor, approve=False, reason=reason)
-    return services.return_signoff(signoff, actor=actor, reason=reason)
+    return _review(request, pk, services.approve_review)
 
 
 @login_required
 @require_POST
 def signoff_return(request, pk):
-    return _review(request, pk, _return, ReasonForm)
+    return _review(request, pk, services.return_review, ReasonForm)
 
 
 @login_required
