@@ -136,6 +136,33 @@ def test_it_records_a_correction_naming_what_it_corrects(login, approved):
     assert event.act == "signoff.corrected" and event.data["corrects"] == approved.pk
 
 
+@pytest.mark.parametrize("decision", ["approve", "return"])
+def test_the_office_decides_a_correction_request_on_the_page(login, approved, decision):
+    page = reverse("oversight:signoff-correct", args=[approved.pk])
+    login("alice").post(page, {"note": "纪要日期有误"})
+    asked = SignOff.objects.get(corrects=approved)
+    assert asked.status == "corr_asked"
+    before = SignOff.objects.filter(pk=approved.pk).values().get()
+    closed = Problem.objects.get(pk=approved.problem_id).closed_at
+    url = reverse(f"oversight:signoff-{decision}", args=[asked.pk])
+    body = {"reason": "更正依据不足"} if decision == "return" else {}
+    response = login("olivia").post(url, body)
+    assert response.status_code == 302
+    asked.refresh_from_db()
+    event = Event.objects.order_by("-id").first()
+    assert event.actor.username == "olivia"
+    if decision == "approve":
+        assert (asked.status, asked.reviewer.username) == ("correction", "olivia")
+        assert event.act == "signoff.correction_approved"
+    else:
+        assert (asked.status, asked.reason) == ("returned", "更正依据不足")
+        assert event.act == "signoff.correction_returned"
+    # The 销号 record and the problem's closure stand either way.
+    assert SignOff.objects.filter(pk=approved.pk).values().get() == before
+    assert Problem.objects.get(pk=approved.problem_id).closed_at == closed
+    assert not SignOff.objects.filter(problem=approved.problem, status="applied").exists()
+
+
 def test_it_freezes_the_evidence_list_at_application(ledger_a, cast):
     problem = specific(ledger_a)
     measure = problem.measures.first()
