@@ -9,9 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import make_ledger
+from zhenggai.accounts.models import Membership
 from zhenggai.disclosure import services as disclosure
+from zhenggai.disclosure.models import Comment
 from zhenggai.ledger.models import Completion, Inspection, Measure, Problem
 from zhenggai.oversight import services as oversight
+from zhenggai.oversight import todo
 from zhenggai.oversight.models import SignOff
 from zhenggai.oversight.todo import counts, sections
 
@@ -141,6 +144,26 @@ def test_the_navigation_bar_counts_in_one_query(units, cast, login, django_asser
     assert found["orders_to_answer"] == 1 and found["unit_comments"] == 1
     page = login("alice").get(reverse("ledger:home")).content.decode()
     assert f'<span class="badge">{sum(found.values())}</span>' in page
+
+
+def test_the_counts_query_is_built_once_and_always_asked_afresh(units, cast, monkeypatch):
+    built = []
+    real = todo._counts_sql
+    monkeypatch.setattr(todo, "_counts_sql", lambda *a: built.append(1) or real(*a))
+    world(units, cast)
+    alice = cast["alice"]
+    first = counts(alice, TODAY)
+    # Work that arrives after the query was built is counted: the text is kept, not counts.
+    Comment.objects.create(notice=Comment.objects.first().notice, content="又一条意见")
+    again = counts(alice, TODAY)
+    assert again["unit_comments"] == first["unit_comments"] + 1 and len(built) == 1
+    # Another day, or other grants, build it anew (access is resolved once per request).
+    counts(alice, TODAY + dt.timedelta(days=1))
+    assert len(built) == 2
+    Membership.objects.create(user=alice, unit=units["B"], role=Membership.Role.EDITOR)
+    del alice._zhenggai_access
+    widened = counts(alice, TODAY)  # B's ledger has measures without an owner
+    assert widened["incomplete_measures"] > again["incomplete_measures"] and len(built) == 3
 
 
 def test_the_successor_of_a_handover_finds_the_measures_in_the_to_do(units, cast):
