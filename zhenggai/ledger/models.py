@@ -296,7 +296,7 @@ class Measure(models.Model):
             # (the navigation bar's 我负责的整改措施 scanned every measure).
             models.Index(
                 fields=["owner_user"],
-                condition=models.Q(owner_user__isnull=False),
+                condition=Q(owner_user__isnull=False),
                 name="measure_owner_user",
             ),
         ]
