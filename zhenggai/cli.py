@@ -43,17 +43,20 @@ def cmd_demo(args) -> int:
 
 def cmd_serve(args) -> int:
     setup_django()
-    return serve(args.host, args.port, threads=args.threads)
+    from zhenggai.server import default_workers
+
+    try:
+        workers = args.workers if args.workers is not None else default_workers()
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return serve(args.host, args.port, threads=args.threads, workers=workers)
 
 
-def serve(host: str, port: int, threads: int = 8) -> int:
-    from waitress import serve as waitress_serve
+def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> int:
+    from zhenggai.server import serve as run_server
 
-    from zhenggai.wsgi import application
-
-    print(f"访问 http://{host}:{port}/ （Ctrl+C 停止）", flush=True)
-    waitress_serve(application, host=host, port=port, threads=threads, **proxy_options())
-    return 0
+    return run_server(host, port, threads, workers, proxy_options())
 
 
 def proxy_options() -> dict:
@@ -175,6 +178,12 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，现为“{text}”")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhenggai", description="巡察整改工作平台")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -187,7 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd = sub.add_parser("serve", help="以生产 WSGI 服务器运行")
     serve_cmd.add_argument("--host", default=os.environ.get("ZHENGGAI_HOST", "127.0.0.1"))
     serve_cmd.add_argument("--port", type=int, default=int(os.environ.get("ZHENGGAI_PORT", 8000)))
-    serve_cmd.add_argument("--threads", type=int, default=8)
+    serve_cmd.add_argument("--threads", type=int, default=8, help="每个工作进程的线程数")
+    serve_cmd.add_argument(
+        "--workers",
+        type=positive,
+        default=None,
+        help="工作进程数（默认：环境变量 ZHENGGAI_WORKERS；PostgreSQL 每核一个，SQLite 一个）",
+    )
     serve_cmd.set_defaults(func=cmd_serve)
 
     parse = sub.add_parser("parse", help="解析整改通报或反馈意见")
