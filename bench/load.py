@@ -268,7 +268,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads per worker")
+    parser.add_argument("--workers", type=int, default=1, help="zhenggai serve --workers")
     args = parser.parse_args()
     if not os.environ.get("ZHENGGAI_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("ZHENGGAI_DATABASE_URL must name a PostgreSQL database")
@@ -282,7 +283,8 @@ def main() -> int:
     # to a log in the data folder, not between the figures.
     log = Path(os.environ["ZHENGGAI_DATA"]) / "load-serve.log"
     server = subprocess.Popen(
-        [*zhenggai, "serve", "--port", str(args.port), "--threads", str(args.threads)],
+        [*zhenggai, "serve", "--port", str(args.port), "--threads", str(args.threads)]
+        + ["--workers", str(args.workers)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=log.open("w"),
@@ -328,7 +330,8 @@ def report(results: Results, elapsed: float, run: str, args) -> None:
     errors = sum(results.errors.values())
     print(
         f"{args.users} users, {args.seconds:.0f} s, think {args.think} s, "
-        f"waitress threads {args.threads}, load {os.getloadavg()[0]:.1f} at the end"
+        f"workers {args.workers} × waitress threads {args.threads}, "
+        f"load {os.getloadavg()[0]:.1f} at the end"
     )
     print(f"{'kind':12}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     rows = sorted(results.times.items()) + [("overall", everything)]

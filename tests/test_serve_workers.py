@@ -28,6 +28,17 @@ def children(pid: int) -> set[int]:
     return {int(p) for p in path.read_text().split()} if path.exists() else set()
 
 
+def sockets(pid: int) -> int:
+    """How many sockets the process holds open."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            count += os.readlink(fd).startswith("socket:")
+        except OSError:
+            pass
+    return count
+
+
 def get(port: int, path: str = "/accounts/login/") -> int:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -68,6 +79,7 @@ def test_workers_share_one_socket_and_are_restarted(environment, tmp_path):
         env=environment,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # a failing test still stops the workers with the group
     )
     try:
         wait_for(lambda: len(children(server.pid)) == 3, "three workers")
@@ -77,6 +89,22 @@ def test_workers_share_one_socket_and_are_restarted(environment, tmp_path):
         # Many requests at once, on one port, all answered.
         with ThreadPoolExecutor(12) as pool:
             assert set(pool.map(lambda _: get(port), range(60))) == {200}
+
+        # Kept-alive connections (browsers, proxies) are spread over every worker.
+        before = {pid: sockets(pid) for pid in first}
+        held = []
+        try:
+            for _ in range(60):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", "/accounts/login/")
+                conn.getresponse().read()
+                held.append(conn)
+            taken = {pid: sockets(pid) - before[pid] for pid in first}
+            assert sum(taken.values()) == 60
+            assert min(taken.values()) >= 5, taken
+        finally:
+            for conn in held:
+                conn.close()
 
         # A worker that dies is started again; the others go on answering meanwhile.
         victim = min(first)
@@ -96,9 +124,11 @@ def test_workers_share_one_socket_and_are_restarted(environment, tmp_path):
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=2).close()
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait(10)
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        server.wait(10)
     assert "3 个工作进程" in log.read_text()
 
 
