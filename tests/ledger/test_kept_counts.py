@@ -80,6 +80,33 @@ def test_every_act_keeps_the_counts(cast, units):
     )
 
 
+def test_a_report_on_a_started_measure_leaves_the_counts_alone(cast, units):
+    """A progress report changes no counted field unless it starts a planned measure:
+    the rows stay as they were (recounting every report held the audit chain's lock
+    for nothing); starting a planned one recounts."""
+    actor = cast["alice"]
+    inspection = make_ledger(units["A"])
+    planned = Measure.objects.filter(problem__inspection=inspection, status="planned").first()
+    rows = set(KeptCount.objects.filter(inspection=inspection).values_list("pk", "n"))
+    services.report_progress(
+        planned, actor=actor, text="已召开专题会议", reported_on=REPORTED, references=["纪要"]
+    )
+    agree()
+    after_start = set(KeptCount.objects.filter(inspection=inspection).values_list("pk", "n"))
+    assert after_start != rows
+    services.report_progress(
+        Measure.objects.get(pk=planned.pk),
+        actor=actor,
+        text="已完成一半",
+        reported_on=REPORTED,
+        references=["台账"],
+    )
+    agree()
+    assert set(KeptCount.objects.filter(inspection=inspection).values_list("pk", "n")) == (
+        after_start
+    )
+
+
 def test_the_dashboard_reads_the_kept_counts_not_the_measures(cast, units):
     inspection = make_ledger(units["A"], categories=2, problems=2, measures=3)
     today = dt.date(2026, 4, 1)

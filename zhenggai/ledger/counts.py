@@ -425,8 +425,16 @@ def _inspection_by(name: str, pk: int) -> int | None:
     return next(iter(rows), None)
 
 
+# Acts that change no counted field (a measure's status, term, due date or extension, a
+# problem's closure) by their nature; the service that may also change one keeps the
+# counts itself. The most frequent act of all, so recounting it cost half its time.
+UNCOUNTED_EVENTS = frozenset({"progress.reported"})
+
+
 def keep_after_event(sender, event, obj, **kwargs) -> None:
     """Every act is audited: keep the counts of the inspection it was on."""
+    if event.act in UNCOUNTED_EVENTS:
+        return
     ids = {inspection_of(obj)}
     data = event.data or {}
     for key in ("measure", "problem"):

@@ -19,7 +19,7 @@ from zhenggai.forms import EARLIEST_DATE
 from zhenggai.notices.figures import MAX_FIGURE
 from zhenggai.notices.render import cn_date
 
-from . import filetypes
+from . import counts, filetypes
 from .indicators import name_indicators
 from .models import (
     Completion,
@@ -550,6 +550,8 @@ def report_progress(
     ]
     if measure.status == Measure.Status.PLANNED:
         Measure.objects.filter(pk=measure.pk).update(status=Measure.Status.IN_PROGRESS)
+        # The event below is not recounted (counts.UNCOUNTED_EVENTS): the status is.
+        counts.keep([measure.problem.inspection_id])
     record(
         "progress.reported",
         progress,
