@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import EDIT_A, READ_A, make_ledger
-from zhenggai.ledger.models import Measure, Problem
+from zhenggai.ledger.models import KeptCount, Measure, Problem
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,26 @@ def test_it_uses_the_same_queries_for_10_or_500_measures(
     # Session, user, memberships, the page's rows, whether it may be voided, and the
     # navigation bar's counts of 待办 and unread messages.
     assert counts[0] <= 10
+
+
+def test_the_inspection_list_reads_the_kept_counts_not_the_measures(login, ledger_a):
+    """The list's figures come from the dashboard's kept counts, a few rows per
+    inspection: the office's list of every inspection costs no scan of measures (only
+    the navigation bar's own count of the user's measures reads them, by index)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = login("olivia").get(reverse("ledger:home"))
+    tally = response.context["inspections"][0].tally
+    assert (tally.total, tally.done, tally.problems) == (8, 4, 4)
+    reading = [q["sql"] for q in ctx.captured_queries if '"ledger_measure"' in q["sql"]]
+    assert len(reading) == 1 and "owner_user_id" in reading[0]
+    # A kept row changed behind the services' back shows on the list: it is what is read.
+    done = KeptCount.objects.filter(inspection=ledger_a, status="done", due=None).first()
+    KeptCount.objects.filter(pk=done.pk).update(n=done.n + 10)
+    tally = login("olivia").get(reverse("ledger:home")).context["inspections"][0].tally
+    assert (tally.total, tally.done) == (18, 14)
 
 
 def test_it_answers_unknown_ids_with_a_404_page(login, cast):

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +19,7 @@ from .access import (
     get_progress_for_user,
     may_confirm,
 )
-from .counts import Tally, tallies
+from .counts import Tally, kept_tallies
 from .extensions import may_decide
 from .forms import (
     CorrectionForm,
@@ -36,7 +37,8 @@ from .tree import build_tree
 def home(request):
     today = timezone.localdate()
     rows = list(Inspection.objects.visible_to(request.user).select_related("unit"))
-    counts = tallies([row.pk for row in rows], today)
+    # The kept counts, as on the dashboard: a few rows per inspection, not its measures.
+    counts = kept_tallies(Q(inspection_id__in=[row.pk for row in rows]), today)
     for row in rows:
         row.tally = counts.get(row.pk, Tally())
     can_add = units_for(request.user, REGISTER).exists()
