@@ -204,10 +204,14 @@ def test_it_writes_nothing_when_a_row_is_bad(db):
 
 
 def test_it_rolls_back_when_writing_fails_half_way(db, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
+    write = drafts._Rows.write
 
-    monkeypatch.setattr(drafts.Progress.objects, "bulk_create", broken)
+    def broken(rows, values):
+        if rows.model is drafts.Progress and values:  # after the measures of the batch
+            raise RuntimeError("disk full")
+        write(rows, values)
+
+    monkeypatch.setattr(drafts._Rows, "write", broken)
     draft = draft_from_file(SAMPLE.read_bytes(), SAMPLE.name)
     with pytest.raises(RuntimeError):
         commit_draft(draft, "区图书馆", actor=None)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhenggai.accounts.access import OFFICE, access_for
@@ -24,16 +24,26 @@ from zhenggai.accounts.models import Unit
 from zhenggai.audit.services import record
 from zhenggai.notices.render import cn_date
 
+from . import search
 from .counts import counted
 from .indicators import name_indicators
-from .models import Evidence, Figure, Inspection, Measure, Problem, Progress, add_months
+from .models import (
+    Evidence,
+    Figure,
+    IndicatorRule,
+    Inspection,
+    Measure,
+    Problem,
+    Progress,
+    add_months,
+)
 from .services import LedgerError, check_register
 
 Term, Status = Measure.Term, Measure.Status
 # Beyond this many, messages are counted rather than listed: a broken 100,000-row
 # sheet must not produce a preview of 100,000 lines.
 MAX_MESSAGES = 200
-BATCH = 2000
+BATCH = 5000
 
 
 @dataclass(slots=True)
@@ -366,9 +376,11 @@ def commit_draft(
     inspection, created = _begin(draft, unit_name, actor, source_sha256)
     try:
         defaulted = default_deadlines(draft, inspection.rectify_until)
-        pairs = _write_problems(inspection, draft)
-        written = _write_measures(pairs, actor, draft.reported_on or timezone.localdate(), progress)
-        with transaction.atomic():
+        ids = _Written()
+        pairs = _write_problems(inspection, draft, ids)
+        reported_on = draft.reported_on or timezone.localdate()
+        written = _write_measures(pairs, actor, reported_on, progress, ids)
+        with transaction.atomic(), search.prepared(inspection.pk, lambda: ids.entries(inspection)):
             inspection.voided_at, inspection.void_reason = None, ""
             inspection.save(update_fields=["voided_at", "void_reason"])
             categories, problems, _ = draft.counts()
@@ -437,95 +449,238 @@ def _contact(contact: dict) -> dict:
     }
 
 
-def _problem(inspection, title: str, position: int, parent=None, description="") -> Problem:
+def _problem_row(title: str, description: str = "") -> tuple[str, str]:
     # Long headings keep their whole text as the description.
-    return Problem(
-        inspection=inspection,
-        parent=parent,
-        position=position,
-        title=title[:500],
-        description=description or (title if len(title) > 500 else ""),
-    )
+    return title[:500], description or (title if len(title) > 500 else "")
 
 
-def _write_problems(inspection, draft: LedgerDraft) -> list[tuple[Problem, list[DraftMeasure]]]:
-    categories = [_problem(inspection, c.title, i) for i, c in enumerate(draft.categories, 1)]
-    _in_batches(categories)
-    subs = []
-    pairs = []
-    for row, category in zip(categories, draft.categories, strict=True):
-        pairs.append((row, category.measures))
-        subs += [
-            (_problem(inspection, p.title, j, row, p.description), p.measures)
-            for j, p in enumerate(category.problems, start=1)
-        ]
-    _in_batches([row for row, _ in subs])
-    return pairs + subs
+class _Rows:
+    """Rows of one model written by plain SQL, their ids taken first (`_take_ids`).
+
+    The ORM's bulk_create spent most of a 100,000-measure import compiling each value
+    (bench/workbook.py); here the fields every row shares are converted once, from an
+    instance made with them, and the caller gives the others as the database takes them.
+    """
+
+    def __init__(self, model, columns: tuple[str, ...], **shared):
+        opts = model._meta
+        template = model(**shared)
+        fields = [f for f in opts.concrete_fields if not f.primary_key]
+        rest = [f for f in fields if f.name not in columns]
+        self.model = model
+        self.shared = tuple(
+            f.get_db_prep_save(f.pre_save(template, True), connection) for f in rest
+        )
+        names = [opts.pk.column, *(opts.get_field(c).column for c in columns)]
+        names += [f.column for f in rest]
+        quote = connection.ops.quote_name
+        into = f"{quote(opts.db_table)} ({', '.join(map(quote, names))})"
+        self.sql = f"INSERT INTO {into} VALUES ({', '.join(['%s'] * len(names))})"
+        self.copy = f"COPY {into} FROM STDIN"
+
+    def write(self, rows: list[tuple]) -> None:
+        """Rows of (id, *columns): on PostgreSQL by COPY (a third of the time of
+        executemany), on SQLite one statement executed many times."""
+        if not rows:
+            return
+        shared = self.shared
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(self.copy) as copy:
+                    for row in rows:
+                        copy.write_row(row + shared)
+            else:
+                cursor.executemany(self.sql, [row + shared for row in rows])
 
 
-def _in_batches(rows: list[Problem]) -> None:
-    for start in range(0, len(rows), BATCH):
+def _take_ids(model, count: int) -> list[int]:
+    """`count` new primary keys of the model's table, inside the current transaction.
+
+    PostgreSQL draws them from the column's sequence. SQLite's transactions take the
+    write lock at BEGIN (settings: IMMEDIATE), so no other writer inserts before this
+    one commits: the keys after the highest ever given (AUTOINCREMENT's sqlite_sequence)
+    are free. Were the lock not held, a key taken twice would fail the primary key and
+    roll the batch back, never join two rows.
+    """
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max(id) FROM {connection.ops.quote_name(table)}), 0))",
+            [table],
+        )
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))
+
+
+@dataclass(slots=True)
+class _Written:
+    """The ids the import gave, in ledger order, for its search entries."""
+
+    problems: list[tuple[int, int | None, str, str]] = field(default_factory=list)
+    measures: list[tuple[int, int, DraftMeasure]] = field(default_factory=list)
+    reports: list[tuple[int, int, int, DraftMeasure]] = field(default_factory=list)
+    titles: dict[int, str] = field(default_factory=dict)
+
+    def entries(self, inspection: Inspection):
+        """The search entries of what was written (`search.insert` rows), in ledger order."""
+        return search.ledger_rows(
+            inspection.unit_id,
+            inspection.pk,
+            self.problems,
+            (
+                (pk, problem, m.text, m.leader, m.department, m.owner)
+                for pk, problem, m in self.measures
+            ),
+            (
+                (pk, measure, problem, m.text, m.progress or "见佐证材料")
+                for pk, measure, problem, m in self.reports
+            ),
+        )
+
+
+def _write_problems(inspection, draft: LedgerDraft, written: _Written):
+    """Categories, then their specific problems, a batch per transaction; the pairs of
+    (problem id, its measures) in the order their measures are written."""
+    rows = _Rows(Problem, ("parent", "position", "title", "description"), inspection=inspection)
+    heads = [_problem_row(c.title) for c in draft.categories]
+    ids = _in_batches(rows, [(None, i, *h) for i, h in enumerate(heads, 1)])
+    pairs = [(pk, c.measures) for pk, c in zip(ids, draft.categories, strict=True)]
+    subs, owners = [], []
+    for pk, category in zip(ids, draft.categories, strict=True):
+        for j, p in enumerate(category.problems, start=1):
+            subs.append((pk, j, *_problem_row(p.title, p.description)))
+            owners.append(p)
+    sub_ids = _in_batches(rows, subs)
+    pairs += [(pk, p.measures) for pk, p in zip(sub_ids, owners, strict=True)]
+    # Ledger order for the search entries: each category, then its specific problems.
+    by_parent: dict[int, list] = {}
+    for pk, row in zip(sub_ids, subs, strict=True):
+        by_parent.setdefault(row[0], []).append((pk, row[0], row[2], row[3]))
+    for pk, (title, description) in zip(ids, heads, strict=True):
+        written.problems.append((pk, None, title, description))
+        written.problems += by_parent.get(pk, [])
+    written.titles = {pk: title for pk, _, title, _ in written.problems}
+    return pairs
+
+
+def _in_batches(rows: _Rows, values: list[tuple]) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, len(values), BATCH):
+        chunk = values[start : start + BATCH]
         with transaction.atomic():
-            Problem.objects.bulk_create(rows[start : start + BATCH])
+            taken = _take_ids(rows.model, len(chunk))
+            rows.write([(pk, *row) for pk, row in zip(taken, chunk, strict=True)])
+        ids += taken
+    return ids
 
 
-def _write_measures(pairs, actor, reported_on: dt.date, progress) -> int:
-    batch: list[tuple[Measure, DraftMeasure]] = []
-    written = 0
-    now = timezone.now()
+class _Writer:
+    """The measures with their progress, figures and evidence, BATCH measures a
+    transaction."""
+
+    def __init__(self, actor, reported_on: dt.date, written: _Written):
+        author = actor if actor and actor.is_authenticated else None
+        self.now = timezone.now()
+        self.done_at = connection.ops.adapt_datetimefield_value(self.now)
+        self.measures = _Rows(
+            Measure,
+            ("problem", "position", "text", "leader", "department", "owner")
+            + ("term", "due", "status", "done_at"),
+        )
+        self.progress = _Rows(
+            Progress,
+            ("measure", "text"),
+            author=author,
+            reported_on=reported_on,
+            created_at=self.now,
+        )
+        self.figures = _Rows(Figure, ("progress", "value", "unit", "counts", "indicator", "approx"))
+        self.evidence = _Rows(Evidence, ("progress", "reference"))
+        self.rules = None
+        self.written = written
+
+    @transaction.atomic
+    def flush(self, batch: list[tuple[int, int, DraftMeasure]]) -> int:
+        date = connection.ops.adapt_datefield_value
+        ids = _take_ids(Measure, len(batch))
+        self.measures.write(
+            [
+                (pk, problem, position, m.text, m.leader, m.department, m.owner, m.term)
+                + (date(m.due), m.status, self.done_at if m.status == Status.DONE else None)
+                for pk, (problem, position, m) in zip(ids, batch, strict=True)
+            ]
+        )
+        pairs = zip(ids, batch, strict=True)
+        self.written.measures += [(pk, problem, m) for pk, (problem, _, m) in pairs]
+        reported = [
+            (pk, problem, m)
+            for pk, (problem, _, m) in zip(ids, batch, strict=True)
+            if m.progress or m.evidence or m.figures
+        ]
+        report_ids = _take_ids(Progress, len(reported))
+        self.progress.write(
+            [
+                (pk, measure, m.progress or "见佐证材料")
+                for pk, (measure, _, m) in zip(report_ids, reported, strict=True)
+            ]
+        )
+        self.written.reports += [
+            (pk, measure, problem, m)
+            for pk, (measure, problem, m) in zip(report_ids, reported, strict=True)
+        ]
+        figures, evidence = [], []
+        for report, (_, _, m) in zip(report_ids, reported, strict=True):
+            figures += [
+                Figure(
+                    progress_id=report,
+                    value=Decimal(str(f.value)).quantize(Decimal("0.0001")),
+                    unit=f.unit[:10],
+                    counts=f.counts[:100],
+                    approx=f.approx,
+                )
+                for f in m.figures
+            ]
+            evidence += [(report, ref[:500]) for ref in m.evidence]
+        if figures:
+            if self.rules is None:
+                self.rules = list(IndicatorRule.objects.all())
+            name_indicators(figures, self.rules)
+            value = Figure._meta.get_field("value")
+            self.figures.write(
+                [
+                    (pk, f.progress_id, value.get_db_prep_save(f.value, connection), f.unit)
+                    + (f.counts, f.indicator, f.approx)
+                    for pk, f in zip(_take_ids(Figure, len(figures)), figures, strict=True)
+                ]
+            )
+        self.evidence.write(
+            [
+                (pk, *row)
+                for pk, row in zip(_take_ids(Evidence, len(evidence)), evidence, strict=True)
+            ]
+        )
+        return len(batch)
+
+
+def _write_measures(pairs, actor, reported_on: dt.date, progress, written: _Written) -> int:
+    writer = _Writer(actor, reported_on, written)
+    batch: list[tuple[int, int, DraftMeasure]] = []
+    count = 0
     for problem, measures in pairs:
         for position, m in enumerate(measures, start=1):
-            row = Measure(
-                problem=problem,
-                position=position,
-                text=m.text,
-                leader=m.leader,
-                department=m.department,
-                owner=m.owner,
-                term=m.term,
-                due=m.due,
-                status=m.status,
-                done_at=now if m.status == Status.DONE else None,
-            )
-            batch.append((row, m))
+            batch.append((problem, position, m))
             if len(batch) >= BATCH:
-                written += _flush(batch, actor, reported_on)
+                count += writer.flush(batch)
+                batch = []
                 if progress:
-                    progress(f"已写入 {written} 项整改措施")
-    return written + _flush(batch, actor, reported_on)
-
-
-@transaction.atomic
-def _flush(batch: list[tuple[Measure, DraftMeasure]], actor, reported_on: dt.date) -> int:
-    Measure.objects.bulk_create([row for row, _ in batch])
-    reported = [(row, m) for row, m in batch if m.progress or m.evidence or m.figures]
-    reports = Progress.objects.bulk_create(
-        [
-            Progress(
-                measure=row,
-                author=actor if actor and actor.is_authenticated else None,
-                reported_on=reported_on,
-                text=m.progress or "见佐证材料",
-            )
-            for row, m in reported
-        ]
-    )
-    figures, evidence = [], []
-    for report, (_row, m) in zip(reports, reported, strict=True):
-        figures += [
-            Figure(
-                progress=report,
-                value=Decimal(str(f.value)).quantize(Decimal("0.0001")),
-                unit=f.unit[:10],
-                counts=f.counts[:100],
-                approx=f.approx,
-            )
-            for f in m.figures
-        ]
-        evidence += [Evidence(progress=report, reference=ref[:500]) for ref in m.evidence]
-    name_indicators(figures)
-    Figure.objects.bulk_create(figures)
-    Evidence.objects.bulk_create(evidence)
-    count = len(batch)
-    batch.clear()
-    return count
+                    progress(f"已写入 {count} 项整改措施")
+    return count + (writer.flush(batch) if batch else 0)

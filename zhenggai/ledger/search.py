@@ -19,11 +19,15 @@ items were first indexed (ledger order for an import).
 from __future__ import annotations
 
 import operator
+import sqlite3
+import threading
 import unicodedata
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, reduce
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import escape
@@ -123,13 +127,17 @@ def url_for(name: str, pk: int, anchor: str = "") -> str:
 
 
 def _problem_values(p: Problem, unit_id: int) -> dict:
+    return _problem_dict(p.pk, unit_id, p.inspection_id, p.title, p.description)
+
+
+def _problem_dict(pk: int, unit_id: int, inspection_id: int, title: str, description: str):
     return {
         "unit_id": unit_id,
-        "title": p.title,
-        "body": "\n".join(filter(None, [p.title, p.description])),
-        "url": url_for("ledger:inspection-detail", p.inspection_id, f"#problem-{p.pk}"),
-        "inspection_id": p.inspection_id,
-        "problem_id": p.pk,
+        "title": title,
+        "body": "\n".join(filter(None, [title, description])),
+        "url": url_for("ledger:inspection-detail", inspection_id, f"#problem-{pk}"),
+        "inspection_id": inspection_id,
+        "problem_id": pk,
     }
 
 
@@ -141,26 +149,36 @@ def _person(user) -> str:
 def _measure_values(m: Measure, unit_id: int, inspection_id: int, problem_title: str) -> dict:
     account = _person(m.owner_user) if m.owner_user_id else ""
     people = [m.leader, m.department, m.owner, account if account != m.owner else ""]
+    ids = (m.pk, unit_id, inspection_id, m.problem_id)
+    return _measure_dict(*ids, problem_title, "\n".join(filter(None, [m.text, *people])))
+
+
+def _measure_dict(pk, unit_id, inspection_id, problem_id, problem_title: str, body: str):
     return {
         "unit_id": unit_id,
         "title": problem_title,
-        "body": "\n".join(filter(None, [m.text, *people])),
-        "url": url_for("ledger:measure-detail", m.pk),
+        "body": body,
+        "url": url_for("ledger:measure-detail", pk),
         "inspection_id": inspection_id,
-        "problem_id": m.problem_id,
-        "measure_id": m.pk,
+        "problem_id": problem_id,
+        "measure_id": pk,
     }
 
 
 def _progress_values(r: Progress, unit_id: int, inspection_id: int, problem_id: int) -> dict:
+    ids = (r.pk, unit_id, inspection_id, problem_id, r.measure_id)
+    return _progress_dict(*ids, r.measure.text, r.text)
+
+
+def _progress_dict(pk, unit_id, inspection_id, problem_id, measure_id, title: str, body: str):
     return {
         "unit_id": unit_id,
-        "title": r.measure.text,
-        "body": r.text,
-        "url": url_for("ledger:measure-detail", r.measure_id, f"#progress-{r.pk}"),
+        "title": title,
+        "body": body,
+        "url": url_for("ledger:measure-detail", measure_id, f"#progress-{pk}"),
         "inspection_id": inspection_id,
         "problem_id": problem_id,
-        "measure_id": r.measure_id,
+        "measure_id": measure_id,
     }
 
 
@@ -197,6 +215,21 @@ def _retitle(kind: str, entries, title: str) -> None:
 INLINE = 2000  # measures an import may have to be indexed inside its own transaction
 
 
+_prepared = threading.local()
+
+
+@contextmanager
+def prepared(inspection_id: int, rows: Callable[[], Iterable[tuple]]):
+    """Within the block, the import that wrote inspection `inspection_id` offers its
+    entries (`insert` rows, from what it wrote, in ledger order) to `index_inspection`,
+    which then does not read the items back."""
+    _prepared.rows = (inspection_id, rows)
+    try:
+        yield
+    finally:
+        _prepared.rows = None
+
+
 def index_inspection(inspection: Inspection) -> None:
     """Every problem, measure and progress report of an inspection (after an import).
 
@@ -205,12 +238,56 @@ def index_inspection(inspection: Inspection) -> None:
     found a few seconds later.
     """
     SearchEntry.objects.filter(inspection=inspection, kind__in=LEDGER_KINDS).delete()
-    models = (Problem, Measure, Progress)
+    offered = getattr(_prepared, "rows", None)
+    if offered and offered[0] == inspection.pk:
+        rows = offered[1]
+
+        def fill():
+            _insert_all(rows())
+    else:
+
+        def fill():
+            _fill(inspection.pk, inspection.unit_id, (Problem, Measure, Progress))
+
     size = Measure.all_objects.filter(problem__inspection=inspection).count()
     if size <= INLINE:
-        _fill(inspection.pk, inspection.unit_id, models)
+        fill()
     else:
-        transaction.on_commit(lambda: _fill(inspection.pk, inspection.unit_id, models))
+        transaction.on_commit(fill)
+
+
+def _insert_all(rows: Iterable[tuple], batch: int = 5000) -> None:
+    """`insert` a batch at a time, each in a transaction of its own."""
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= batch:
+            insert(chunk)
+            chunk = []
+    insert(chunk)
+
+
+def ledger_rows(unit_id: int, inspection_id: int, problems, measures, reports):
+    """Entry rows of an import's items from the values it wrote, in ledger order: the
+    same entries `_fill` makes from the rows read back.
+
+    problems: (id, parent id, title, description) in ledger order; measures: (id,
+    problem id, text, leader, department, owner); reports: (id, measure id, problem id,
+    the measure's text, text).
+    """
+    titles = {}
+    for pk, _parent, title, description in problems:
+        titles[pk] = title
+        yield entry_row(
+            "problem", pk, _problem_dict(pk, unit_id, inspection_id, title, description)
+        )
+    for pk, problem, text, *people in measures:
+        body = "\n".join(filter(None, [text, *people]))
+        values = _measure_dict(pk, unit_id, inspection_id, problem, titles[problem], body)
+        yield entry_row("measure", pk, values)
+    for pk, measure, problem, title, text in reports:
+        values = _progress_dict(pk, unit_id, inspection_id, problem, measure, title, text)
+        yield entry_row("progress", pk, values)
 
 
 def fill_ledger(apps) -> None:
@@ -286,16 +363,50 @@ def entry_row(kind: str, object_id: int, values: dict) -> tuple:
 
 def insert(rows: list[tuple]) -> None:
     """Many entries in one transaction (a savepoint when in one), by plain SQL: a bulk
-    fill writes hundreds of thousands. An entry already there (an act's) is kept."""
+    fill writes hundreds of thousands. An entry already there (an act's) is kept.
+
+    Many rows to a statement: on SQLite each statement that fires the FTS5 trigger
+    opens a savepoint, at which FTS5 writes out what it holds; one row a statement made
+    a segment per row (4.2 s for 100,000 entries, 0.9 s with 2,000 to a statement)."""
     if not rows:
         return
     sqlite = connection.vendor == "sqlite"
-    sql = (
-        f"INSERT {'OR IGNORE ' if sqlite else ''}INTO ledger_searchentry ({', '.join(COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(COLUMNS))}){'' if sqlite else ' ON CONFLICT DO NOTHING'}"
-    )
+    if not sqlite:
+        try:
+            return _copy(rows)
+        except IntegrityError:
+            pass  # an entry already there: the rows again, keeping it
+    head = f"INSERT {'OR IGNORE ' if sqlite else ''}INTO ledger_searchentry "
+    head += f"({', '.join(COLUMNS)}) VALUES "
+    tail = "" if sqlite else " ON CONFLICT DO NOTHING"
+    one = f"({', '.join(['%s'] * len(COLUMNS))})"
+    per = max(1, _max_params() // len(COLUMNS))
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            cursor.execute(
+                head + ", ".join([one] * len(chunk)) + tail, [v for r in chunk for v in r]
+            )
+
+
+def _copy(rows: list[tuple]) -> None:
+    """PostgreSQL's COPY, half the time of a multi-row INSERT (bench/workbook.py); it
+    fails, and its savepoint rolls back, if one of the entries is already there."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        with cursor.cursor.copy(
+            f"COPY ledger_searchentry ({', '.join(COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _max_params() -> int:
+    """Parameters one statement may take: SQLite's limit as compiled (32,766 since
+    3.32, 999 before), PostgreSQL's protocol limit."""
+    if connection.vendor != "sqlite":
+        return 65535
+    connection.ensure_connection()
+    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
 def _tree_order(positions: dict[int, int]):
