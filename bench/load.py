@@ -11,7 +11,9 @@ dashboard and the statistics; unit users read their to-do, the ledger and measur
 report progress with a small PDF through the measure page's own form (with CSRF). Each
 user waits --think seconds (0.5x to 1.5x, at random) between requests, as people do.
 Prints requests/s, p50/p95/p99 per kind and overall, errors, and the progress reports
-answered OK beside the rows found in the database afterwards (lost writes).
+answered OK beside the rows found in the database afterwards (lost writes). The server
+runs `zhenggai serve`'s own number of workers unless --workers says otherwise. Each run
+adds its reports to the measures it reports on; compare runs on a fresh database.
 """
 
 from __future__ import annotations
@@ -269,7 +271,9 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--threads", type=int, default=8, help="waitress threads per worker")
-    parser.add_argument("--workers", type=int, default=1, help="zhenggai serve --workers")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="zhenggai serve --workers (default: its own)"
+    )
     args = parser.parse_args()
     if not os.environ.get("ZHENGGAI_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("ZHENGGAI_DATABASE_URL must name a PostgreSQL database")
@@ -279,6 +283,15 @@ def main() -> int:
     zhenggai = [sys.executable, "-m", "zhenggai.cli"]
     subprocess.run([*zhenggai, "demo", "--no-serve"], check=True, cwd=ROOT, capture_output=True)
     people = plan(args.users)
+    from zhenggai.ledger.models import Progress
+    from zhenggai.server import default_workers
+
+    if args.workers is None:
+        args.workers = default_workers()
+    earlier = Progress.objects.filter(text__startswith="压测").count()
+    if earlier:
+        print(f"{earlier} progress reports of earlier runs are in the database: the measure")
+        print("pages grow with them; compare runs on a fresh database (README).")
     # Waitress' warnings ("Task queue depth is N": requests waiting for a thread) go
     # to a log in the data folder, not between the figures.
     log = Path(os.environ["ZHENGGAI_DATA"]) / "load-serve.log"
