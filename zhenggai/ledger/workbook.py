@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -33,7 +35,7 @@ from django.utils import timezone
 from xlsxwriter.worksheet import Worksheet
 
 from zhenggai.notices.render import cn_date
-from zhenggai.xlsx import add_formats, put, put_row
+from zhenggai.xlsx import add_formats, put, put_rows
 
 from . import rules
 from .counts import Tally, tally
@@ -72,6 +74,7 @@ DUTIES = [
 ]
 UNIT_COLUMN = ("被巡察单位", 16)
 HEAD_ROWS = 3  # title, inspection line, header
+CHUNK = 200  # ledger rows written at once: a write per 200 rows, memory as with one
 
 
 # --- export ------------------------------------------------------------------------
@@ -87,6 +90,33 @@ class StreamingSheet(Worksheet):
         # formatted blanks in row order; Excel needs only this <mergeCell> entry.
         if last_row > first_row:
             self.merge.append([first_row, col, last_row, col])
+
+    def _write_optimized_sheet_data(self) -> None:
+        # XlsxWriter copies the streamed rows into the sheet's XML through text files,
+        # decoding and encoding again the 150 MB of a 100,000-measure ledger: the bytes
+        # are copied as they are.
+        if self.dim_rowmin is None or not hasattr(self.fh, "buffer"):
+            super()._write_optimized_sheet_data()
+            return
+        self._xml_start_tag("sheetData")
+        self.row_data_fh.close()
+        self.fh.flush()
+        with open(self.row_data_filename, "rb") as rows:
+            _append(rows, self.fh.buffer)
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
+
+
+def _append(source: IO[bytes], target: IO[bytes]) -> None:
+    """Copy a whole file to the end of another, in the kernel where it can."""
+    target.flush()
+    size, sent = os.fstat(source.fileno()).st_size, 0
+    try:
+        while sent < size:
+            sent += os.sendfile(target.fileno(), source.fileno(), sent, size - sent)
+    except (AttributeError, OSError):  # no file-to-file sendfile (not Linux)
+        source.seek(sent)
+        shutil.copyfileobj(source, target, 1 << 20)
 
 
 @dataclass(slots=True)
@@ -363,17 +393,18 @@ def write_ledger(
     seq = 0
     shift = 1 if several else 0
     # The merged columns (unit, category, problem) take "merged" where a run spans rows.
-    plain = ("cell",) * (len(ledger_cols) - 2 - shift)
+    plain = ("cell",) * (len(ledger_cols) - 3 - shift)
+    shapes: dict[tuple, tuple] = {}
+    chunks: tuple[list, list, list] = ([], [], [])  # rows of the ledger, tasks, duties
     for index, row in enumerate(ledger_rows(inspections, problems, counts, measures)):
         r = HEAD_ROWS + index
         runs = [(row.category, row.category_run), (row.problem, row.problem_run)]
         if several:
             runs.insert(0, (row.unit, row.unit_run))
         values: list = [row.seq or ""]
-        styles = ["cell"]
+        merged = tuple(run != 1 for _, run in runs)
         for col, (value, run) in enumerate(runs, start=1):
             values.append(value if run else None)
-            styles.append("merged" if run != 1 else "cell")
             if run > 1:
                 ledger.merge_down(r, col, r + run - 1)
         values += (
@@ -386,18 +417,29 @@ def write_ledger(
             row.progress,
             row.evidence,
         )
-        put_row(ledger, r, values, fmt, (*styles, *plain))
-        if not row.seq:
-            continue  # a problem without measures: no task, no duty
-        seq = row.seq
-        # A measure under a category itself is listed against the category.
-        problem = row.problem or row.category
-        r = HEAD_ROWS + seq - 1
-        put_row(tasks, r, (row.seq, problem, row.text, row.due, row.status), fmt)
-        duty = (row.seq, row.text, row.leader, row.department, row.owner, row.handover)
-        put_row(duties, r, duty, fmt)
+        styles = shapes.get(merged)
+        if styles is None:
+            styles = shapes[merged] = ("cell", *("merged" if m else "cell" for m in merged), *plain)
+        chunks[0].append((r, values, styles))
+        if row.seq:  # not a problem without measures, which has no task and no duty
+            seq = row.seq
+            # A measure under a category itself is listed against the category.
+            problem = row.problem or row.category
+            r = HEAD_ROWS + seq - 1
+            chunks[1].append((r, (seq, problem, row.text, row.due, row.status), None))
+            duty = (seq, row.text, row.leader, row.department, row.owner, row.handover)
+            chunks[2].append((r, duty, None))
+        if len(chunks[0]) == CHUNK:
+            _put_chunks((ledger, tasks, duties), chunks, fmt)
+    _put_chunks((ledger, tasks, duties), chunks, fmt)
     book.close()
     return seq
+
+
+def _put_chunks(sheets: tuple, chunks: tuple[list, ...], fmt: dict) -> None:
+    for sheet, rows in zip(sheets, chunks, strict=True):
+        put_rows(sheet, rows, fmt)
+        rows.clear()
 
 
 def _write_cells(sheet, row: int, values: Iterable, fmt: dict) -> None:
