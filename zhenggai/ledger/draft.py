@@ -486,7 +486,7 @@ class _Rows:
         shared = self.shared
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(self.copy) as copy:
+                with connection.wrap_database_errors, cursor.cursor.copy(self.copy) as copy:
                     for row in rows:
                         copy.write_row(row + shared)
             else:

@@ -23,9 +23,11 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, reduce
+from itertools import islice
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
@@ -257,14 +259,16 @@ def index_inspection(inspection: Inspection) -> None:
 
 
 def _insert_all(rows: Iterable[tuple], batch: int = 5000) -> None:
-    """`insert` a batch at a time, each in a transaction of its own."""
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= batch:
+    """`insert` a batch at a time, each in a transaction of its own. The next batch is
+    built in a thread while the database writes this one (sqlite3 and psycopg let go
+    of the interpreter while the database works); only the building runs there, never
+    a query."""
+    rows = iter(rows)
+    with ThreadPoolExecutor(1) as pool:
+        built = pool.submit(lambda: list(islice(rows, batch)))
+        while chunk := built.result():
+            built = pool.submit(lambda: list(islice(rows, batch)))
             insert(chunk)
-            chunk = []
-    insert(chunk)
 
 
 def ledger_rows(unit_id: int, inspection_id: int, problems, measures, reports):
@@ -392,7 +396,7 @@ def insert(rows: list[tuple]) -> None:
 def _copy(rows: list[tuple]) -> None:
     """PostgreSQL's COPY, half the time of a multi-row INSERT (bench/workbook.py); it
     fails, and its savepoint rolls back, if one of the entries is already there."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(
             f"COPY ledger_searchentry ({', '.join(COLUMNS)}) FROM STDIN"
         ) as copy:
