@@ -2,16 +2,19 @@
 
 import datetime as dt
 import io
+import subprocess
 import zipfile
 
 import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from python_calamine import CalamineWorkbook
 
 from tests.conftest import make_ledger
+from tests.ledger.test_xlsx_rows import calc
 from zhenggai.accounts.models import Unit
-from zhenggai.ledger import workbook_read
+from zhenggai.ledger import workbook, workbook_read
 from zhenggai.ledger.draft import commit_draft, parse_due, parse_status
 from zhenggai.ledger.models import Evidence, Inspection, Measure, Problem, Progress
 from zhenggai.ledger.readers import draft_from_file
@@ -165,6 +168,51 @@ def test_it_lists_problems_tasks_and_duties(units):
     assert total[1] == "问题4个，已完成整改0个，问题整改完成率0%"
     assert total[2:5] == ("整改措施8项，已完成4项，措施完成率50%", 8, 4)
     assert book["任务清单"].max_row == 3 + 8 and book["责任清单"].max_row == 3 + 8
+
+
+def test_it_writes_ledgers_longer_than_a_chunk_whole_and_in_order(units, monkeypatch):
+    # Rows go to the file CHUNK at a time: 7 puts the boundaries inside merged blocks.
+    monkeypatch.setattr(workbook, "CHUNK", 7)
+    data = export_inspection(make_ledger(units["A"], categories=2, problems=3, measures=4))
+    book = opened(data)
+    expected = [f"措施{c}-{p}-{m}" for c in range(2) for p in range(3) for m in range(4)]
+    for name, column in (("整改台账", 4), ("任务清单", 3), ("责任清单", 2)):
+        sheet = book[name]
+        assert sheet.max_row == 3 + 24, name
+        assert [sheet.cell(r, 1).value for r in range(4, 28)] == list(range(1, 25)), name
+        assert [sheet.cell(r, column).value for r in range(4, 28)] == expected, name
+    ledger = book["整改台账"]
+    merged = {str(r) for r in ledger.merged_cells.ranges}
+    assert {"B4:B15", "B16:B27", "C8:C11", "C24:C27"} <= merged
+    assert ledger["H11"].value == dt.datetime(2026, 4, 3)  # the 4th measure: 30 + 3 days
+    assert ledger["B16"].alignment.vertical == "center"  # the "merged" style
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("任务清单")
+    assert rows.to_python()[26][:3] == [24, "具体问题2-3", "措施1-2-3"]
+
+
+@pytest.mark.skipif(not calc(), reason="LibreOffice Calc is not installed")
+def test_libreoffice_converts_the_exported_ledger(units, tmp_path):
+    source = tmp_path / "台账.xlsx"
+    source.write_bytes(export_inspection(rich_ledger(units["A"]), internal=True))
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, quote, UTF-8
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
+    lines = (tmp_path / "台账.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[2].startswith("序号,问题类别,具体问题,整改措施")
+    assert lines[3].startswith('1,类别问题1,,"=HYPERLINK(""x"")",+张三,@办公室,-李四,立行立改')
+    assert lines[5].startswith("3,,具体问题1-1,措施0-0-0,,,,2026年3月31日")
 
 
 def test_it_exports_with_a_fixed_number_of_queries(units):

@@ -1,4 +1,4 @@
-"""put_row writes a streamed row exactly as put would, cell by cell, only faster."""
+"""put_row and put_rows write streamed rows exactly as put would, cell by cell, faster."""
 
 import datetime as dt
 import io
@@ -11,7 +11,8 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from zhenggai.xlsx import add_formats, put, put_row
+from zhenggai import xlsx
+from zhenggai.xlsx import add_formats, put, put_row, put_rows
 
 STYLES = {
     "cell": {"border": 1, "text_wrap": True, "valign": "top"},
@@ -27,13 +28,20 @@ ROWS = [
 ROW_STYLES = ("cell", "merged", "cell", "cell", "cell", "cell", "cell")
 
 
-def write(fast: bool) -> bytes:
+def write(fast: bool | str) -> bytes:
+    """The rows cell by cell (False), a row at a time (True) or in two put_rows calls."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
     fmt = add_formats(book, STYLES)
     sheet = book.add_worksheet("台账")
     put(sheet, 0, 0, "=标题", fmt, merge_to=(0, 6))
+    if fast == "rows":
+        rows = [(r, values, ROW_STYLES) for r, values in enumerate(ROWS, start=1)]
+        put_rows(sheet, rows[:3], fmt)
+        put_rows(sheet, rows[3:], fmt)
     for r, values in enumerate(ROWS, start=1):
+        if fast == "rows":
+            break
         if fast:
             put_row(sheet, r, values, fmt, ROW_STYLES)
         else:
@@ -63,6 +71,7 @@ def cells(data: bytes) -> list:
 def test_put_row_writes_what_put_writes():
     slow, fast = cells(write(fast=False)), cells(write(fast=True))
     assert fast == slow
+    assert cells(write(fast="rows")) == slow
     by_ref = {c[0]: c for c in fast}
     assert by_ref["C2"][1:3] == ("=SUM(A1:A9)", "s") and by_ref["C2"][4]  # text, quotePrefix
     assert by_ref["D2"][1] == dt.datetime(2026, 6, 30) and "年" in by_ref["D2"][3]
@@ -83,11 +92,42 @@ def test_calamine_reads_the_fast_rows():
     assert rows[3][4] == "控制\x01字符_x0041_"
 
 
+def test_kept_cells_take_their_own_style_and_workbook(monkeypatch):
+    """The XML kept for a value carries a style index: one text in two styles, and in a
+    workbook whose styles were added in another order, keeps its own style each time;
+    the table of kept values is emptied when full, not grown."""
+    monkeypatch.setattr(xlsx._Bodies, "KEPT", 3)
+    datas = []
+    for styles in (STYLES, dict(reversed(STYLES.items()))):
+        out = io.BytesIO()
+        book = xlsxwriter.Workbook(out, {"constant_memory": True})
+        fmt = add_formats(book, styles)
+        sheet = book.add_worksheet()
+        for r in range(6):
+            texts = ("同一文字", "同一文字", f"第{r}行", dt.date(2026, 1, 1 + r % 2))
+            put_row(sheet, r, texts, fmt, ("cell", "merged", "cell", "cell"))
+        assert all(len(kept) <= 3 for kept in fmt.rows.bodies.values())
+        book.close()
+        datas.append(out.getvalue())
+    for data in datas:
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        for row in sheet.iter_rows():
+            assert [c.alignment.vertical for c in row[:2]] == ["top", "center"]
+            assert "年" in row[3].number_format and row[3].border.left.style == "thin"
+        assert [row[2].value for row in sheet.iter_rows()] == [f"第{r}行" for r in range(6)]
+        assert sheet["D6"].value == dt.datetime(2026, 1, 2)
+
+
 def test_put_row_refuses_what_it_cannot_write():
     book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True})
     fmt = add_formats(book, STYLES)
+    sheet = book.add_worksheet()
     with pytest.raises(TypeError):
-        put_row(book.add_worksheet(), 0, (object(),), fmt)
+        put_row(sheet, 0, (object(),), fmt)
+    with pytest.raises(TypeError):
+        put_row(sheet, 0, (True,), fmt)
+    with pytest.raises(ValueError):
+        put_row(sheet, 0, ("两个值", "一个样式"), fmt, ("cell",))
     book.close()
 
 
