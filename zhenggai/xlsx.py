@@ -1,9 +1,9 @@
 """The functions that write cells of an .xlsx sheet, with the formula guard.
 
 Every workbook the system writes (the ledger, the office's round, the 通讯录) passes its
-cells here, titles and merged cells included: `put` a cell, `put_row` a streamed row of
-the ledger's long sheets; tests/ledger/test_workbook_guard.py fails on any other call
-that writes a cell.
+cells here, titles and merged cells included: `put` a cell, `put_row` and `put_rows`
+streamed rows of the ledger's long sheets; tests/ledger/test_workbook_guard.py fails on
+any other call that writes a cell. `Workbook` packs faster than XlsxWriter's own.
 """
 
 from __future__ import annotations
@@ -12,26 +12,44 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Sequence
+from contextvars import ContextVar
 
 import xlsxwriter.workbook
 from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name
 from xlsxwriter.xmlwriter import XMLwriter
 
+_ZIP_LEVEL: ContextVar[int | None] = ContextVar("zip_level", default=None)
+
 
 class _ZipFile(zipfile.ZipFile):
-    """XlsxWriter's zip file, deflated at level 1 rather than zlib's default 6.
-
-    At 100,000 measures the ledger's sheets are 150 MB of XML: level 6 takes about
-    0.8 s to pack them into 10.3 MB, level 1 about 0.25 s into 13.3 MB (measured with
-    bench/workbook.py). Every workbook written here is packed so.
-    """
+    """The zip file XlsxWriter packs a workbook in: as its own, deflated at the level of
+    the `Workbook` being closed in this thread, if any."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("compresslevel", 1)
+        level = _ZIP_LEVEL.get()
+        if level is not None:
+            kwargs.setdefault("compresslevel", level)
         super().__init__(*args, **kwargs)
 
 
 xlsxwriter.workbook.ZipFile = _ZipFile
+
+
+class Workbook(xlsxwriter.Workbook):
+    """XlsxWriter's workbook, packed at deflate level 1 rather than zlib's default 6.
+
+    At 100,000 measures the ledger's sheets are 150 MB of XML: level 6 takes about
+    0.8 s to pack them into 10.3 MB, level 1 about 0.25 s into 13.3 MB (measured with
+    bench/workbook.py). Other XlsxWriter workbooks keep their default.
+    """
+
+    def close(self) -> None:
+        token = _ZIP_LEVEL.set(1)
+        try:
+            super().close()
+        finally:
+            _ZIP_LEVEL.reset(token)
+
 
 # Text starting with these is a formula to Excel, WPS and every CSV they save.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

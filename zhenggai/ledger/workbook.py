@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-import xlsxwriter
 from django.db.models import (
     Aggregate,
     Case,
@@ -35,7 +34,7 @@ from django.utils import timezone
 from xlsxwriter.worksheet import Worksheet
 
 from zhenggai.notices.render import cn_date
-from zhenggai.xlsx import add_formats, put, put_rows
+from zhenggai.xlsx import Workbook, add_formats, put, put_rows
 
 from . import rules
 from .counts import Tally, tally
@@ -380,7 +379,7 @@ def write_ledger(
     """Write the four sheets of one or more inspections; returns the measure count."""
     problems, counts, measures = measure_rows(inspections, internal)
     several = len(inspections) > 1
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    book = Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
     fmt = _formats(book)
     ledger_cols = [LEDGER[0], UNIT_COLUMN, *LEDGER[1:]] if several else LEDGER
     ledger = _sheet(book, "整改台账", ledger_cols, title, info, fmt)
