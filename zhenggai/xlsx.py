@@ -118,12 +118,12 @@ def put(
 # and formula-like text takes the quotePrefix style; XlsxWriter still writes the rest of
 # the sheet (dimensions, merges, print settings) and the workbook around it.
 #
-# A row is one str.format of a template made once per column count,
-# '<row r="{0}"><c r="A{0}{1}<c r="B{0}{2}…</row>', with each cell's body after its
-# reference: '" s="5" t="inlineStr"><is><t>…</t></is></c>', the style's xf index
-# included. The bodies of texts and dates are kept per style (`_Bodies`), as the same
-# values come back row after row (责任人, dates, statuses) and in the three sheets of one
-# measure: most cells cost one dict look-up.
+# A cell is three pieces: its column's head '<c r="D', the row number, and the body
+# '" s="5" t="inlineStr"><is><t>…</t></is></c>' (the style's xf index included); a
+# chunk of rows (`put_rows`) is one join of those pieces and one write. The bodies are
+# kept per style and workbook (`_Bodies`), as the same values come back row after row
+# (责任人, dates, statuses) and in the three sheets of one measure: most cells cost one
+# dict look-up.
 
 _NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 # Excel's day 0 is 1899-12-30 for every date after 1900-02-28 (its 1900 leap-day bug).
@@ -135,11 +135,11 @@ MAX_TEXT = 32767  # characters in a cell
 class _Bodies(dict):
     """Cell value → the cell's XML after its reference, in one style of one workbook.
 
-    Keeps texts, dates and blanks (at most KEPT, so memory stays flat in the row count);
-    numbers are made anew each time (they are mostly unique, and True == 1).
+    Keeps what it made (at most KEPT, so memory stays flat in the row count), but for
+    the numbers 0 and 1: False == 0 and True == 1 must not find them and be written.
     """
 
-    KEPT = 4096
+    KEPT = 1024
 
     def __init__(self, fmt: dict, style: str):
         super().__init__()
@@ -148,8 +148,13 @@ class _Bodies(dict):
         self.date = fmt["date"]._get_xf_index()
 
     def __missing__(self, value) -> str:
-        if type(value) is str:
+        kind = type(value)
+        if kind is str:
             body = self._text(value) if value else f'" s="{self.xf}"/>'
+        elif kind is int or kind is float:
+            body = f'" s="{self.xf}"><v>{value:.16G}</v></c>'
+            if value == 0 or value == 1:
+                return body
         elif value is None:
             body = f'" s="{self.xf}"/>'
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -159,7 +164,7 @@ class _Bodies(dict):
                 serial = value.toordinal() - _EXCEL_EPOCH
             body = f'" s="{self.date}"><v>{serial:.16G}</v></c>'
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f'" s="{self.xf}"><v>{value:.16G}</v></c>'
+            return f'" s="{self.xf}"><v>{value:.16G}</v></c>'  # subclasses: not kept
         else:
             raise TypeError(f"put_row: unsupported cell value {type(value).__name__}")
         if len(self) >= self.KEPT:
@@ -181,25 +186,24 @@ class _Bodies(dict):
 
 class _RowState:
     """What the row writers keep for a workbook: the bodies per style, and per column
-    styles those columns' bodies and the row's template."""
+    styles those columns' heads and bodies."""
 
     def __init__(self, fmt: dict):
         self.fmt = fmt
         self.bodies: dict[str, _Bodies] = {}
         self.shapes: dict[tuple | int, tuple[tuple[_Bodies, ...], str]] = {}
 
-    def shape(self, styles: tuple | None, width: int) -> tuple[tuple[_Bodies, ...], str]:
-        """The columns' bodies and the row template for `styles` (None: all "cell")."""
-        key = width if styles is None else styles
+    def shape(self, styles: tuple | None, width: int) -> tuple[tuple, tuple[_Bodies, ...]]:
+        """The cells' heads ('<c r="A') and bodies for `styles` (None: all "cell")."""
+        key = width if styles is None else styles if type(styles) is tuple else tuple(styles)
         shape = self.shapes.get(key)
         if shape is None:
             names = ("cell",) * width if styles is None else tuple(styles)
             for style in names:
                 if style not in self.bodies:
                     self.bodies[style] = _Bodies(self.fmt, style)
-            cells = "".join(f'<c r="{_column(c)}{{0}}{{{c + 1}}}' for c in range(len(names)))
-            template = f'<row r="{{0}}">{cells}</row>'
-            shape = self.shapes[key] = (tuple(self.bodies[s] for s in names), template)
+            heads = tuple(f'<c r="{_column(c)}' for c in range(len(names)))
+            shape = self.shapes[key] = (heads, tuple(self.bodies[s] for s in names))
         return shape
 
 
@@ -230,14 +234,22 @@ def put_rows(sheet, rows: list[tuple[int, Sequence, Sequence | None]], fmt: dict
     if sheet.table:
         sheet._write_single_row(first)  # flush the row `put` was filling
     shape = _state(sheet, fmt).shape
-    parts = []
+    parts: list[str] = []
+    append = parts.append
     width = 0
     for row, values, styles in rows:
-        columns, template = shape(styles, len(values))
+        heads, columns = shape(styles, len(values))
         if len(columns) != len(values):
             raise ValueError(f"put_row: {len(values)} values for {len(columns)} styles")
-        bodies = [column[value] for column, value in zip(columns, values, strict=True)]
-        parts.append(template.format(row + 1, *bodies))
+        number = str(row + 1)
+        append('<row r="')
+        append(number)
+        append('">')
+        for head, column, value in zip(heads, columns, values, strict=False):
+            append(head)
+            append(number)
+            append(column[value])
+        append("</row>")
         if len(values) > width:
             width = len(values)
     sheet._check_dimensions(first, 0)

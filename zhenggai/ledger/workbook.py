@@ -41,6 +41,7 @@ from .counts import Tally, tally
 from .models import Evidence, HandoverItem, Inspection, Measure, Problem, Progress
 
 Term, Status = Measure.Term, Measure.Status
+STATUS_LABELS, TERM_LABELS = dict(Status.choices), dict(Term.choices)
 LEDGER = [
     ("序号", 6),
     ("问题类别", 22),
@@ -271,7 +272,7 @@ def ledger_rows(
             department,
             owner,
             due_text(term, due) if term else "",
-            Status(status).label if status else "",
+            STATUS_LABELS[status] if status else "",
             row[9] or "",
             row[10] or "",
             row[11] or "",
@@ -331,7 +332,7 @@ def due_text(term: str, due: dt.date | None) -> dt.date | str:
     """A date cell for a deadline, words for 立行立改 and 长期坚持."""
     if term == Term.DEADLINE:
         return due or ""
-    label = Term(term).label
+    label = TERM_LABELS[term]
     return f"{label}（{cn_date(due)}）" if due else label
 
 
