@@ -132,8 +132,10 @@ def test_put_row_refuses_what_it_cannot_write():
     sheet = book.add_worksheet()
     with pytest.raises(TypeError):
         put_row(sheet, 0, (object(),), fmt)
-    with pytest.raises(TypeError):
-        put_row(sheet, 0, (True,), fmt)
+    put_row(sheet, 0, (0, 1, 2), fmt)  # numbers are kept: True == 1 must not find one
+    for value in (True, False):
+        with pytest.raises(TypeError):
+            put_row(sheet, 1, (value,), fmt)
     with pytest.raises(ValueError):
         put_row(sheet, 0, ("两个值", "一个样式"), fmt, ("cell",))
     book.close()
