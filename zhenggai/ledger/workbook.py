@@ -250,28 +250,44 @@ def ledger_rows(
         runs[("c", p["parent_id"] or p["id"])] += n
         runs[("i", p["inspection_id"])] += n
     units = {i.pk: i.unit.name for i in inspections}
+    # Per problem: its category, its sub-problem (None under a category itself), and the
+    # keys of its merged blocks (inspection, category, sub-problem).
+    places = {}
+    for p in problems:
+        category = by_id[p["parent_id"]] if p["parent_id"] else p
+        sub = p if p["parent_id"] else None
+        keys = (p["inspection_id"], category["id"], sub and sub["id"])
+        places[p["id"]] = (category["title"], sub["title"] if sub else "", keys)
     last: tuple = (None, None, None)
     seq = 0
     for row in _with_bare(measures, order, bare, [i.pk for i in inspections]):
         inspection_id, problem_id, text, leader, department, owner, term, due, status = row[:9]
-        problem = by_id[problem_id]
-        category = by_id[problem["parent_id"]] if problem["parent_id"] else problem
-        sub = problem if problem["parent_id"] else None
-        keys = (inspection_id, category["id"], sub and sub["id"])
-        seq += term is not None
+        category, sub, keys = places[problem_id]
+        if keys == last:  # inside the blocks of the row above
+            unit_run = category_run = 0
+            problem_run = 0 if sub else 1
+        else:
+            unit_run = _run(runs, "i", keys, last, 0)
+            category_run = _run(runs, "c", keys, last, 1)
+            problem_run = _run(runs, "p", keys, last, 2) if sub else 1
+        if term is None:
+            number = 0
+        else:
+            seq += 1
+            number = seq
         yield LedgerRow(
-            seq if term is not None else 0,
+            number,
             units[inspection_id],
-            _run(runs, "i", keys, last, 0),
-            category["title"],
-            _run(runs, "c", keys, last, 1),
-            sub["title"] if sub else "",
-            _run(runs, "p", keys, last, 2) if sub else 1,
+            unit_run,
+            category,
+            category_run,
+            sub,
+            problem_run,
             text,
             leader,
             department,
             owner,
-            due_text(term, due) if term else "",
+            (due or "" if term == Term.DEADLINE else due_text(term, due)) if term else "",
             STATUS_LABELS[status] if status else "",
             row[9] or "",
             row[10] or "",
@@ -398,15 +414,22 @@ def write_ledger(
     chunks: tuple[list, list, list] = ([], [], [])  # rows of the ledger, tasks, duties
     for index, row in enumerate(ledger_rows(inspections, problems, counts, measures)):
         r = HEAD_ROWS + index
-        runs = [(row.category, row.category_run), (row.problem, row.problem_run)]
+        category_run, problem_run = row.category_run, row.problem_run
         if several:
-            runs.insert(0, (row.unit, row.unit_run))
-        values: list = [row.seq or ""]
-        merged = tuple(run != 1 for _, run in runs)
-        for col, (value, run) in enumerate(runs, start=1):
-            values.append(value if run else None)
-            if run > 1:
-                ledger.merge_down(r, col, r + run - 1)
+            unit_run = row.unit_run
+            merged = (unit_run != 1, category_run != 1, problem_run != 1)
+            values: list = [row.seq or "", row.unit if unit_run else None]
+            if unit_run > 1:
+                ledger.merge_down(r, 1, r + unit_run - 1)
+        else:
+            merged = (category_run != 1, problem_run != 1)
+            values = [row.seq or ""]
+        values.append(row.category if category_run else None)
+        values.append(row.problem if problem_run else None)
+        if category_run > 1:
+            ledger.merge_down(r, 1 + shift, r + category_run - 1)
+        if problem_run > 1:
+            ledger.merge_down(r, 2 + shift, r + problem_run - 1)
         values += (
             row.text,
             row.leader,
