@@ -147,24 +147,24 @@ class _Bodies(dict):
         self.quoted = fmt[f"{style}_quoted"]._get_xf_index()
         self.date = fmt["date"]._get_xf_index()
 
-    def __missing__(self, value) -> str:
+    def __missing__(self, value) -> bytes:
         kind = type(value)
         if kind is str:
-            body = self._text(value) if value else f'" s="{self.xf}"/>'
+            body = self._text(value) if value else b'" s="%d"/>' % self.xf
         elif kind is int or kind is float:
-            body = f'" s="{self.xf}"><v>{value:.16G}</v></c>'
+            body = f'" s="{self.xf}"><v>{value:.16G}</v></c>'.encode()
             if value == 0 or value == 1:
                 return body
         elif value is None:
-            body = f'" s="{self.xf}"/>'
+            body = b'" s="%d"/>' % self.xf
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             if value < _EXCEL_LEAP_BUG:
                 serial = _datetime_to_excel_datetime(value, False, False)
             else:
                 serial = value.toordinal() - _EXCEL_EPOCH
-            body = f'" s="{self.date}"><v>{serial:.16G}</v></c>'
+            body = f'" s="{self.date}"><v>{serial:.16G}</v></c>'.encode()
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f'" s="{self.xf}"><v>{value:.16G}</v></c>'  # subclasses: not kept
+            return f'" s="{self.xf}"><v>{value:.16G}</v></c>'.encode()  # subclass: not kept
         else:
             raise TypeError(f"put_row: unsupported cell value {type(value).__name__}")
         if len(self) >= self.KEPT:
@@ -172,7 +172,7 @@ class _Bodies(dict):
         self[value] = body
         return body
 
-    def _text(self, value: str) -> str:
+    def _text(self, value: str) -> bytes:
         xf = self.quoted if value[0] in FORMULA_START else self.xf
         if len(value) > MAX_TEXT:
             value = value[:MAX_TEXT]  # as XlsxWriter's write_string cuts it
@@ -180,8 +180,10 @@ class _Bodies(dict):
             value = XMLwriter._escape_control_characters(value)
             value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         if value[0].isspace() or value[-1].isspace():
-            return f'" s="{xf}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
-        return f'" s="{xf}" t="inlineStr"><is><t>{value}</t></is></c>'
+            text = f'" s="{xf}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+        else:
+            text = f'" s="{xf}" t="inlineStr"><is><t>{value}</t></is></c>'
+        return text.encode()
 
 
 class _RowState:
@@ -202,7 +204,7 @@ class _RowState:
             for style in names:
                 if style not in self.bodies:
                     self.bodies[style] = _Bodies(self.fmt, style)
-            heads = tuple(f'<c r="{_column(c)}' for c in range(len(names)))
+            heads = tuple(f'<c r="{_column(c)}'.encode() for c in range(len(names)))
             shape = self.shapes[key] = (heads, tuple(self.bodies[s] for s in names))
         return shape
 
@@ -234,27 +236,32 @@ def put_rows(sheet, rows: list[tuple[int, Sequence, Sequence | None]], fmt: dict
     if sheet.table:
         sheet._write_single_row(first)  # flush the row `put` was filling
     shape = _state(sheet, fmt).shape
-    parts: list[str] = []
+    parts: list[bytes] = []
     append = parts.append
     width = 0
     for row, values, styles in rows:
         heads, columns = shape(styles, len(values))
         if len(columns) != len(values):
             raise ValueError(f"put_row: {len(values)} values for {len(columns)} styles")
-        number = str(row + 1)
-        append('<row r="')
+        number = b"%d" % (row + 1)
+        append(b'<row r="')
         append(number)
-        append('">')
+        append(b'">')
         for head, column, value in zip(heads, columns, values, strict=False):
             append(head)
             append(number)
             append(column[value])
-        append("</row>")
+        append(b"</row>")
         if len(values) > width:
             width = len(values)
     sheet._check_dimensions(first, 0)
     sheet._check_dimensions(last, width - 1)
-    sheet.fh.write("".join(parts))
+    data = b"".join(parts)
+    if hasattr(sheet.fh, "buffer"):  # XlsxWriter's text file: its bytes, in order
+        sheet.fh.flush()
+        sheet.fh.buffer.write(data)
+    else:
+        sheet.fh.write(data.decode())
     sheet.previous_row = last
 
 
