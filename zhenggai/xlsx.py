@@ -257,7 +257,9 @@ def put_rows(sheet, rows: list[tuple[int, Sequence, Sequence | None]], fmt: dict
     sheet._check_dimensions(first, 0)
     sheet._check_dimensions(last, width - 1)
     data = b"".join(parts)
-    if hasattr(sheet.fh, "buffer"):  # XlsxWriter's text file: its bytes, in order
+    if len(rows) > 1 and hasattr(sheet.fh, "buffer"):
+        # XlsxWriter's text file: flushed, then our bytes after its text (a flush a row
+        # would cost more than the encoding it saves, so a single row goes as text)
         sheet.fh.flush()
         sheet.fh.buffer.write(data)
     else:
