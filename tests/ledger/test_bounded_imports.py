@@ -126,6 +126,37 @@ def test_it_reads_a_sheet_within_the_limits(settings):
         read_workbook(crafted(rows), "台账.xlsx")
 
 
+def two_sheets(first: str, second: str, far: str) -> bytes:
+    """A workbook of two sheets, the ledger's header and one row in each but 说明 (a
+    note); sheet `far` also holds a cell at the grid's last place."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    for name in (first, second):
+        sheet = book.add_worksheet(name)
+        if name == "说明":
+            sheet.write_string(0, 0, "本工作簿第二张表为整改台账。")
+        else:
+            sheet.write_row(0, 0, HEAD)
+            sheet.write_row(1, 0, ["类别", "问题", f"{name}的措施", "2026年6月30日"])
+        if name == far:
+            sheet.write_string(1048575, 16383, "远处的格子")
+    book.close()
+    return out.getvalue()
+
+
+def test_only_the_sheet_read_is_checked():
+    """The sheets that are not read cost nothing (an exported ledger has three long
+    ones); the one read is checked before it is loaded, wherever it stands."""
+    draft = read_workbook(two_sheets("说明", "整改台账", far="说明"), "台账.xlsx")
+    assert [m.text for m in draft.measures()] == ["整改台账的措施"]
+    with pytest.raises(WorkbookError, match="1048576 行，超过上限"):
+        read_workbook(two_sheets("说明", "台账", far="台账"), "台账.xlsx")
+    with pytest.raises(WorkbookError, match="1048576 行，超过上限"):
+        read_workbook(two_sheets("整改台账", "说明", far="整改台账"), "台账.xlsx")
+
+
 def test_zhenggai_import_refuses_the_far_cell_workbook_in_chinese(tmp_path):
     env = environment(tmp_path / "data")
     zhenggai(env, "manage", "migrate", "--verbosity", "0")

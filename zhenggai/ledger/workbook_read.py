@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import operator
+import posixpath
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
+from lxml import etree
 from python_calamine import CalamineWorkbook
 
 # Column names are matched in notices.headers, shared with the Word-table reader;
@@ -52,8 +56,9 @@ class WorkbookError(Exception):
     """A workbook that cannot be read; the message is Chinese and names the file."""
 
 
-def check_container(data: bytes, name: str) -> None:
-    """Refuse what is not a safe .xlsx before anything is unpacked."""
+def check_container(data: bytes, name: str) -> dict[str, str]:
+    """Refuse what is not a safe .xlsx before anything is unpacked; the parts of its
+    sheets by name (`sheet_parts`), each checked by `check_sheet` before it is loaded."""
     if len(data) > (limit := settings.IMPORT_MAX_BYTES):
         raise WorkbookError(f"文件“{name}”超过 {limit // 1024 // 1024} MB，请拆分后导入。")
     if not data:
@@ -80,8 +85,18 @@ def check_container(data: bytes, name: str) -> None:
     # calamine would read the parts of another format (.ods, .xlsb) in the same zip.
     if "xl/workbook.xml" not in names or names & {"content.xml", "xl/workbook.bin"}:
         raise WorkbookError(f"“{name}”不是 Excel 工作簿（.xlsx）文件。")
+    with _unreadable(name), zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = sheet_parts(archive)
+        skipped = set(sheets.values())
+        check_sheets(archive, name, [e for e in archive.infolist() if e.filename not in skipped])
+    return sheets
+
+
+@contextmanager
+def _unreadable(name: str):
+    """What the zip and zlib raise on a damaged file, as the Chinese refusal."""
     try:
-        check_sheets(data, name)
+        yield
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -92,6 +107,34 @@ def check_container(data: bytes, name: str) -> None:
         RuntimeError,
     ):
         raise WorkbookError(f"工作簿“{name}”已损坏，无法打开。") from None
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the part holding its cells (xl/worksheets/sheet1.xml), read from
+    the workbook and its relationships as calamine reads them; {} if they cannot be read,
+    and then every part is checked before anything is loaded."""
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        book = etree.fromstring(archive.read("xl/workbook.xml"), parser)
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), parser)
+    except (KeyError, etree.XMLSyntaxError, ValueError):
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{_RELS}Relationship"):
+        target = rel.get("Target", "")
+        path = target[1:] if target.startswith("/") else posixpath.join("xl", target)
+        targets[rel.get("Id")] = posixpath.normpath(path)
+    names = set(archive.namelist())
+    return {
+        sheet.get("name"): targets[sheet.get(_REL_ID)]
+        for sheet in book.iter(f"{_MAIN}sheet")
+        if targets.get(sheet.get(_REL_ID)) in names
+    }
 
 
 # Where a sheet's XML places its cells: <row r="5">, <c r="B5"/>, <dimension ref="A1:K9"/>.
@@ -149,28 +192,34 @@ class SheetSize:
         self.rows, self.columns = max(self.rows, row), max(self.columns, column)
 
 
-def check_sheets(data: bytes, name: str) -> None:
+def check_sheets(archive: zipfile.ZipFile, name: str, entries: list[zipfile.ZipInfo]) -> None:
     """Refuse a workbook whose sheets reach beyond the limits, before calamine allocates
     the grid of rows × columns (one cell at XFD1048576 would ask for 512 GB). Within the
     limits the grid is at most about 10 million cells. XML crafted to be misjudged here
     (a tab before r=) still meets the reading process's memory bound
-    (sandbox.py)."""
+    (sandbox.py). A sheet is checked just before it is loaded (`_find_sheet`): a ledger
+    exported by us holds three long sheets and only one is read."""
     rows, columns = settings.IMPORT_MAX_ROWS + HEAD_ROWS, settings.IMPORT_MAX_COLUMNS
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for entry in archive.infolist():
-            if not entry.filename.endswith(".xml"):
-                continue
-            size = _measure(archive, entry, rows)
-            if size.rows > rows:
-                raise WorkbookError(
-                    f"工作簿“{name}”的“{entry.filename}”有 {size.rows} 行，超过上限"
-                    f"（表头以下 {rows - HEAD_ROWS} 行），请拆分后分别导入，或删除表格末尾的空行。"
-                )
-            if size.columns > columns:
-                raise WorkbookError(
-                    f"工作簿“{name}”的“{entry.filename}”有 {size.columns} 列，"
-                    f"超过上限 {columns} 列，请删除多余的列后再导入。"
-                )
+    for entry in entries:
+        if not entry.filename.endswith(".xml"):
+            continue
+        size = _measure(archive, entry, rows)
+        if size.rows > rows:
+            raise WorkbookError(
+                f"工作簿“{name}”的“{entry.filename}”有 {size.rows} 行，超过上限"
+                f"（表头以下 {rows - HEAD_ROWS} 行），请拆分后分别导入，或删除表格末尾的空行。"
+            )
+        if size.columns > columns:
+            raise WorkbookError(
+                f"工作簿“{name}”的“{entry.filename}”有 {size.columns} 列，"
+                f"超过上限 {columns} 列，请删除多余的列后再导入。"
+            )
+
+
+def check_sheet(data: bytes, name: str, part: str) -> None:
+    """`check_sheets` for the part of one sheet, before calamine loads it."""
+    with _unreadable(name), zipfile.ZipFile(io.BytesIO(data)) as archive:
+        check_sheets(archive, name, [archive.getinfo(part)])
 
 
 def _measure(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, rows: int) -> SheetSize:
@@ -206,14 +255,14 @@ def read_workbook(
     progress: Callable[[str], None] | None = None,
 ) -> LedgerDraft:
     """A ledger workbook as a draft; WorkbookError if the file cannot be read at all."""
-    check_container(data, filename)
+    parts = check_container(data, filename)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own kinds for zip, XML and passwords
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise WorkbookError(f"工作簿“{filename}”设有密码，请取消密码后再导入。") from None
         raise WorkbookError(f"工作簿“{filename}”已损坏，无法读取。") from None
-    sheet, head, rows = _find_sheet(book, filename)
+    sheet, head, rows = _find_sheet(book, filename, data, parts)
     draft = LedgerDraft(source=filename)
     read_title(draft, head[:-1])
     if feedback_date:
@@ -229,10 +278,12 @@ def read_workbook(
     return draft
 
 
-def _find_sheet(book, filename: str):
+def _find_sheet(book, filename: str, data: bytes, parts: dict[str, str]):
     """The sheet holding the ledger, the rows up to its header, and an iterator of the rest."""
     names = book.sheet_names
     for name in sorted(names, key=lambda n: n != "整改台账"):
+        if name in parts:
+            check_sheet(data, filename, parts[name])
         try:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.iter_rows()
@@ -318,6 +369,8 @@ def _date(match: re.Match, at: int) -> dt.date | None:
 
 
 def _text(value) -> str:
+    if type(value) is str:  # nearly every cell: the test that finds it first
+        return value.replace("\r\n", "\n").strip() if value else ""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -325,6 +378,12 @@ def _text(value) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return cn_date(value)
     return str(value).replace("\r\n", "\n").strip()
+
+
+_YEAR = re.compile(r"\d{4}")
+# The columns a data row is read for, in the order `RowReader.add` unpacks them.
+CELLS = ("category", "problem", "measure", "unit", "leader", "department", "owner")
+CELLS += ("progress", "evidence", "due", "status")
 
 
 class RowReader:
@@ -336,26 +395,36 @@ class RowReader:
         self.problem: DraftProblem | None = None
         self.units: set[str] = set()
         self.short_years = False
+        self.dues: dict[str, tuple] = {}
+        at = [columns[name][0] if name in columns else -1 for name in CELLS]
+        self.fetch = operator.itemgetter(*at)
+        self.width = max(at) + 1
 
     def cell(self, row: list, name: str):
         col = self.columns.get(name)
         return row[col[0]] if col and col[0] < len(row) else None
 
     def add(self, row: list, number: int) -> None:
-        place = f"工作表“{self.sheet}”第{number}行"
-        category, problem = _text(self.cell(row, "category")), _text(self.cell(row, "problem"))
-        text = _text(self.cell(row, "measure"))
-        if unit := _text(self.cell(row, "unit")):
+        # The cells a row is read for, by one look-up of all of them; a column the sheet
+        # lacks reads the None put after the row's last cell.
+        cells = self.fetch([*row, None]) if len(row) >= self.width else self.fetch_short(row)
+        category, problem, text, unit = map(_text, cells[:4])
+        if unit:
             self.units.add(unit)
         if not (text or category or problem):
             return
+        place = f"工作表“{self.sheet}”第{number}行"
         opened = self.place(category, problem, place)
         if self.category is None:
             self.draft.fail(f"{place}：整改措施之前没有问题类别。")
         elif text:
-            (self.problem or self.category).measures.append(self.measure(row, text, place))
+            (self.problem or self.category).measures.append(self.measure(cells, text, place))
         elif not opened:
             self.draft.warn(f"{place}：只有问题、没有整改措施，已跳过此行。")
+
+    def fetch_short(self, row: list) -> tuple:
+        """`fetch` of a row shorter than the header (a hand-made sheet's ragged row)."""
+        return tuple(self.cell(row, name) for name in CELLS)
 
     def place(self, category: str, problem: str, place: str) -> bool:
         """Open the category and problem the row names; whether it opened one."""
@@ -371,24 +440,28 @@ class RowReader:
                 opened = True
         return opened
 
-    def measure(self, row: list, text: str, place: str) -> DraftMeasure:
+    def measure(self, cells: tuple, text: str, place: str) -> DraftMeasure:
+        _, _, _, _, leader, department, owner, progress, evidence, due, said = cells
         measure = DraftMeasure(
             text,
             place,
-            leader=_text(self.cell(row, "leader")),
-            department=_text(self.cell(row, "department")),
-            owner=_text(self.cell(row, "owner")),
-            progress=_text(self.cell(row, "progress")),
+            leader=_text(leader),
+            department=_text(department),
+            owner=_text(owner),
+            progress=_text(progress),
         )
-        measure.evidence = [s for s in _text(self.cell(row, "evidence")).split("\n") if s.strip()]
-        due = self.cell(row, "due")
+        measure.evidence = [s for s in _text(evidence).split("\n") if s.strip()]
         try:
-            measure.term, measure.due = parse_due(due, self.feedback)
+            if type(due) is str:  # a ledger writes a handful of deadlines: each read once
+                if (read := self.dues.get(due)) is None:
+                    read = self.dues[due] = parse_due(due, self.feedback)
+                measure.term, measure.due = read
+                self.short_years |= bool(measure.due and not _YEAR.search(due))
+            else:
+                measure.term, measure.due = parse_due(due, self.feedback)
         except ValueError as exc:
             self.draft.fail(f"{place}“{self.columns['due'][1]}”列：{exc}。")
-        if isinstance(due, str) and not re.search(r"\d{4}", due) and measure.due:
-            self.short_years = True
-        said = _text(self.cell(row, "status"))
+        said = _text(said)
         measure.status = parse_status(said) or (
             Status.ONGOING if measure.term == Term.ONGOING else Status.PLANNED
         )
