@@ -10,6 +10,8 @@ parent's socket. Everything
 the processes must agree on lives in the database or the data folder (sessions, order
 and notice numbers, throttles, counts, evidence), as with two servers behind one proxy.
 The parent only watches: a worker that dies is started again; SIGTERM or Ctrl+C stops all.
+At start it also finishes, behind the workers, the search entries of an import that an
+earlier process left unwritten (`search.fill_pending`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 import traceback
 
@@ -69,6 +72,7 @@ def serve(host: str, port: int, threads: int = 8, workers: int = 1, options=None
         workers = 1
     shown = f"[{host}]" if ":" in host else host
     print(f"访问 http://{shown}:{port}/ （Ctrl+C 停止）", flush=True)
+    finish_backlog()
     if workers == 1:
         return run_worker(application, sock, threads, options)
     print(f"{workers} 个工作进程，每个 {threads} 个线程。", flush=True)
@@ -80,6 +84,26 @@ def serve(host: str, port: int, threads: int = 8, workers: int = 1, options=None
     # Connections opened while starting must not be shared by the forked children.
     connections.close_all()
     return Supervisor(application, sock, (host, port), threads, options, workers).run()
+
+
+def finish_backlog() -> threading.Thread:
+    """`search.fill_pending` in a thread while the server starts serving."""
+    from django.db import connection
+
+    from zhenggai.ledger import search
+
+    def run() -> None:
+        try:
+            if done := search.fill_pending():
+                print(f"已补建 {done} 次导入未建完的检索条目。", flush=True)
+        except Exception:
+            logging.getLogger(__name__).exception("补建检索条目失败")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="search-backlog", daemon=True)
+    thread.start()
+    return thread
 
 
 def run_worker(application, sock: socket.socket, threads: int, options: dict) -> int:

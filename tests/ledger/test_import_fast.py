@@ -137,18 +137,6 @@ def test_its_search_entries_are_those_built_from_the_rows(cast, units):
     assert written == rebuilt(inspection)  # the same entries, in the same (ledger) order
 
 
-def test_a_large_import_is_indexed_after_its_commit_all_the_same(
-    cast, units, monkeypatch, django_capture_on_commit_callbacks
-):
-    monkeypatch.setattr(search, "INLINE", 5)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        inspection = commit_draft(rich_draft(), units["A"].name, actor=cast["alice"])
-    assert entries(inspection) == [] and len(callbacks) == 1
-    callbacks[0]()
-    written = entries(inspection)
-    assert len(written) == 18 and written == rebuilt(inspection)
-
-
 def test_an_entry_already_there_is_kept(cast, units):
     inspection = commit_draft(rich_draft(), units["A"].name, actor=cast["alice"])
     rows = [tuple(row) for row in entries(inspection)]

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from zhenggai.notices.render import cn_date
 
+from . import search
 from .draft import commit_draft
 from .sandbox import read_bounded
 from .services import LedgerError
@@ -37,7 +38,11 @@ def run_import(args) -> int:
         _say(f"错误：{exc}")
         _say("未写入任何数据。")
         return 2
-    print(f"inspection {inspection.pk}")
+    print(f"inspection {inspection.pk}", flush=True)
+    if search.BEHIND:  # a large import's search entries: the command ends when they are in
+        _say("台账已写入；正在建立检索条目……")
+        search.wait_behind()
+        _say("检索条目已建好。")
     return 0
 
 

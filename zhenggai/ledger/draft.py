@@ -380,6 +380,11 @@ def commit_draft(
         pairs = _write_problems(inspection, draft, ids)
         reported_on = draft.reported_on or timezone.localdate()
         written = _write_measures(pairs, actor, reported_on, progress, ids)
+        if connection.vendor == "postgresql" and written >= BATCH:
+            # The planner's statistics lag a large import until autovacuum's next
+            # analyze; without them the counts that follow it took seconds.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE ledger_problem, ledger_measure, ledger_progress")
         with transaction.atomic(), search.prepared(inspection.pk, lambda: ids.entries(inspection)):
             inspection.voided_at, inspection.void_reason = None, ""
             inspection.save(update_fields=["voided_at", "void_reason"])

@@ -602,6 +602,18 @@ class SearchEntry(models.Model):
         verbose_name = verbose_name_plural = "检索条目"
 
 
+class SearchBacklog(models.Model):
+    """An inspection whose search entries are still being written behind its import
+    (search.fill_behind): added in the import's transaction, removed when they are all in.
+    One left over after a stop is finished by search.fill_pending."""
+
+    inspection = models.OneToOneField(Inspection, models.CASCADE, related_name="+")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待建检索"
+
+
 class AccountabilityKind(models.Model):
     """A kind of 问责 (批评教育, 诫勉, 党纪处分 …): a list the office extends."""
 

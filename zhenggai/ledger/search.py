@@ -18,6 +18,7 @@ items were first indexed (ledger order for an import).
 
 from __future__ import annotations
 
+import logging
 import operator
 import sqlite3
 import threading
@@ -38,7 +39,9 @@ from django.utils.safestring import SafeString, mark_safe
 from zhenggai.accounts.access import COMMENTS, READ, units_for
 from zhenggai.accounts.models import Unit
 
-from .models import Inspection, Measure, Problem, Progress, SearchEntry
+from .models import Inspection, Measure, Problem, Progress, SearchBacklog, SearchEntry
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -235,27 +238,92 @@ def prepared(inspection_id: int, rows: Callable[[], Iterable[tuple]]):
 def index_inspection(inspection: Inspection) -> None:
     """Every problem, measure and progress report of an inspection (after an import).
 
-    A large import is indexed after its transaction, in batches of their own, so that
-    SQLite's write lock is never held long (as the import itself writes); its items are
-    found a few seconds later.
+    A large import is indexed behind it (`fill_behind`): the import is done once its
+    ledger is in, and its items are found a few seconds later; the search page says so
+    meanwhile.
     """
     SearchEntry.objects.filter(inspection=inspection, kind__in=LEDGER_KINDS).delete()
     offered = getattr(_prepared, "rows", None)
-    if offered and offered[0] == inspection.pk:
+    pk, unit_id = inspection.pk, inspection.unit_id
+    if offered and offered[0] == pk:
         rows = offered[1]
 
         def fill():
-            _insert_all(rows())
+            try:
+                _insert_all(rows())
+            except IntegrityError:  # an item deleted meanwhile: read back what is there
+                _fill(pk, unit_id, (Problem, Measure, Progress))
     else:
 
         def fill():
-            _fill(inspection.pk, inspection.unit_id, (Problem, Measure, Progress))
+            _fill(pk, unit_id, (Problem, Measure, Progress))
 
     size = Measure.all_objects.filter(problem__inspection=inspection).count()
     if size <= INLINE:
         fill()
     else:
-        transaction.on_commit(fill)
+        SearchBacklog.objects.get_or_create(inspection_id=pk)
+        transaction.on_commit(lambda: fill_behind(pk, fill))
+
+
+BEHIND: set[threading.Thread] = set()  # fills running, for those who wait for them
+
+
+def fill_behind(inspection_id: int, fill: Callable[[], None]) -> threading.Thread:
+    """`fill` in a thread of its own, in batches that each hold SQLite's write lock
+    briefly, then the inspection leaves the `SearchBacklog`. The thread is no daemon: a
+    command waits for it before it exits. If the process stops on the way, the
+    inspection stays in the backlog and `fill_pending` finishes it (`zhenggai serve` at start).
+    """
+
+    def run() -> None:
+        try:
+            fill()
+            finished(inspection_id)
+        except Exception:
+            logger.exception("巡察 %s 的检索条目未建完，下次启动服务时补建", inspection_id)
+        finally:
+            connection.close()
+            BEHIND.discard(thread)
+
+    thread = threading.Thread(target=run, name=f"search-fill-{inspection_id}")
+    BEHIND.add(thread)
+    thread.start()
+    return thread
+
+
+def finished(inspection_id: int) -> None:
+    """The inspection's entries are all in; an inspection voided meanwhile keeps none."""
+    with transaction.atomic():
+        inspection = Inspection.all_objects.select_for_update().filter(pk=inspection_id)
+        if inspection.values_list("voided_at", flat=True).first() is not None:
+            SearchEntry.objects.filter(inspection=inspection_id).delete()
+        SearchBacklog.objects.filter(inspection=inspection_id).delete()
+
+
+def fill_pending() -> int:
+    """Finish the entries of the imports whose fill did not end (the process stopped):
+    what is there is kept, the rest read back. How many inspections."""
+    backlog = SearchBacklog.objects.order_by("pk").values_list(
+        "inspection_id", "inspection__unit_id", "inspection__voided_at"
+    )
+    for pk, unit_id, voided in backlog:
+        if voided is None:
+            _fill(pk, unit_id, (Problem, Measure, Progress))
+        finished(pk)
+    return len(backlog)
+
+
+def pending_for(user) -> bool:
+    """Whether an inspection the user may read is still having its entries written."""
+    backlog = SearchBacklog.objects.filter(inspection__voided_at=None)
+    return backlog.filter(inspection__unit__in=units_for(user, READ)).exists()
+
+
+def wait_behind(timeout: float | None = None) -> None:
+    """Wait for the fills running behind imports (the bench; tests)."""
+    for thread in list(BEHIND):
+        thread.join(timeout)
 
 
 def _insert_all(rows: Iterable[tuple], batch: int = 5000) -> None:

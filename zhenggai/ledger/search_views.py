@@ -50,5 +50,6 @@ def search_page(request):
             "one_kind": form.is_bound and form.is_valid() and bool(form.cleaned_data["kind"]),
             "editable": any(h.can_edit for g in groups for h in g.hits),
             "cap": search.CAP,
+            "pending": search.pending_for(request.user),
         },
     )
