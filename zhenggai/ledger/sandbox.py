@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -22,7 +23,14 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
-from .draft import DraftCategory, DraftFigure, DraftMeasure, DraftProblem, LedgerDraft
+from .draft import (
+    DraftCategory,
+    DraftFigure,
+    DraftMeasure,
+    DraftProblem,
+    LedgerDraft,
+    gc_paused,
+)
 from .readers import draft_from_file
 from .services import LedgerError
 
@@ -109,18 +117,29 @@ def _slot():
 
 
 def draft_to_json(draft: LedgerDraft) -> str:
-    return json.dumps(draft, default=_encode, ensure_ascii=False)
+    with gc_paused():
+        return json.dumps(draft, default=_encode, ensure_ascii=False)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}  # a draft class's field names, looked up once
 
 
 def _encode(value):
-    if dataclasses.is_dataclass(value):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if (names := _NAMES.get(type(value))) is None and dataclasses.is_dataclass(value):
+        names = _NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: getattr(value, name) for name in names}
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not part of a draft")
 
 
 def draft_from_json(text: str | bytes) -> LedgerDraft:
+    with gc_paused():
+        return _draft_from_json(text)
+
+
+def _draft_from_json(text: str | bytes) -> LedgerDraft:
     fields = json.loads(text)
     categories = [_category(c) for c in fields.pop("categories")]
     for name in ("start", "end", "feedback_date", "reported_on"):
@@ -146,10 +165,12 @@ def _category(fields: dict) -> DraftCategory:
 
 
 def _measure(fields: dict) -> DraftMeasure:
-    figures = [DraftFigure(**f) for f in fields.pop("figures")]
-    return DraftMeasure(**{**fields, "due": _date(fields["due"]), "figures": figures})
+    fields["figures"] = [DraftFigure(**f) for f in fields["figures"]]
+    fields["due"] = _date(fields["due"])
+    return DraftMeasure(**fields)
 
 
+@functools.lru_cache(maxsize=1024)  # a ledger has a few hundred dates at most
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 

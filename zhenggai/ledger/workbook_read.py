@@ -33,6 +33,7 @@ from .draft import (
     DraftProblem,
     LedgerDraft,
     default_deadlines,
+    gc_paused,
     kind_of,
     parse_due,
     parse_status,
@@ -255,6 +256,11 @@ def read_workbook(
     progress: Callable[[str], None] | None = None,
 ) -> LedgerDraft:
     """A ledger workbook as a draft; WorkbookError if the file cannot be read at all."""
+    with gc_paused():
+        return _read_workbook(data, filename, feedback_date, progress)
+
+
+def _read_workbook(data, filename, feedback_date, progress) -> LedgerDraft:
     parts = check_container(data, filename)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
