@@ -466,3 +466,20 @@ def test_an_interrupted_commit_leaves_nothing(monkeypatch):
     assert not Inspection.all_objects.exists() and not Measure.all_objects.exists()
     assert not Unit.objects.filter(name="新单位").exists()
     assert not Event.objects.exists()
+
+
+def test_the_cycle_collector_is_back_after_a_read_even_a_refused_one():
+    import gc
+
+    assert gc.isenabled()
+    assert read_workbook(crafted(ROWS), "台账.xlsx").counts()[2] == 10
+    assert gc.isenabled()
+    with pytest.raises(WorkbookError):
+        read_workbook(FAR_CELL, "台账.xlsx")
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left so
+    try:
+        read_workbook(crafted(ROWS), "台账.xlsx")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
