@@ -27,7 +27,7 @@ def letterhead_of(unit: Unit | None) -> Heading | None:
 @transaction.atomic
 def save_letterhead(unit: Unit, *, actor, issuer: str, header: str, code: str) -> Letterhead:
     """The office or the unit's editor sets how the unit heads and numbers its documents."""
-    letterhead, created = Letterhead.objects.select_for_update().get_or_create(
+    letterhead, created = Letterhead.objects.select_for_update(no_key=True).get_or_create(
         unit=unit, defaults={"issuer": issuer, "header": header, "code": code}
     )
     before = {"issuer": letterhead.issuer, "header": letterhead.header, "code": letterhead.code}

@@ -78,7 +78,7 @@ def add_unit(*, actor, name: str, parent: Unit | None = None, **fields) -> Unit:
 def update_unit(unit: Unit, *, actor, **fields) -> dict:
     """Rename, move (with every sub-unit) or correct a unit; returns what changed."""
     require(actor, ORGANISE)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)
     if "parent" in fields:
         _check_parent(unit, fields["parent"])
     name = fields.get("name", unit.name)
@@ -101,7 +101,7 @@ def update_unit(unit: Unit, *, actor, **fields) -> dict:
 def set_unit_active(unit: Unit, active: bool, *, actor) -> bool:
     """Disable (its history stays, it takes no new work) or enable a unit again."""
     require(actor, ORGANISE)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(no_key=True).get(pk=unit.pk)
     if unit.active == active:
         return False
     if not active:

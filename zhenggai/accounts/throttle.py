@@ -127,7 +127,7 @@ class Attempt:
 def _locked(key: str) -> LoginThrottle:
     """The counter row, created if absent, locked until the transaction ends."""
     LoginThrottle.objects.get_or_create(key=key)
-    return LoginThrottle.objects.select_for_update().get(key=key)
+    return LoginThrottle.objects.select_for_update(no_key=True).get(key=key)
 
 
 class ThrottledBackend(ModelBackend):

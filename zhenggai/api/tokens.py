@@ -63,7 +63,7 @@ def create_token(
 @transaction.atomic
 def revoke_token(token: ApiToken, *, actor) -> ApiToken:
     """Revoke one of the actor's own tokens; the row stays as a record."""
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = ApiToken.objects.select_for_update(no_key=True).get(pk=token.pk)
     if token.user_id != actor.pk:
         raise TokenError("只能撤销本人的令牌。")
     if token.revoked_at:

@@ -56,7 +56,7 @@ def publish_notice(
     """
     _require(actor, inspection.unit, EDIT, SIGN)
     # Serialises two publications of one inspection: versions stay gapless and unique.
-    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    Inspection.objects.select_for_update(no_key=True).filter(pk=inspection.pk).first()
     text = _publishable(inspection, text)
     previous = (
         PublishedNotice.objects.filter(inspection=inspection, audience=audience)
@@ -159,7 +159,7 @@ def submit_draft(
     """Freeze the edited text, and the 文号 if one is given, for a leader to sign; an
     open earlier submission is replaced."""
     _require(actor, inspection.unit, EDIT)
-    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    Inspection.objects.select_for_update(no_key=True).filter(pk=inspection.pk).first()
     text = _publishable(inspection, text)
     doc_number = _given_number(
         doc_number, PublishedNotice(inspection=inspection, audience=audience)
@@ -197,7 +197,7 @@ def submit_draft(
 
 def _locked(draft: NoticeDraft, *allowed: str) -> NoticeDraft:
     """The draft, locked and re-read; DisclosureError unless in one of `allowed`."""
-    fresh = NoticeDraft.objects.select_for_update().get(pk=draft.pk)
+    fresh = NoticeDraft.objects.select_for_update(no_key=True).get(pk=draft.pk)
     if fresh.status not in allowed:
         raise DisclosureError(f"该通报稿当前状态为“{fresh.get_status_display()}”，不能进行此操作。")
     if text_sha256(fresh.text) != fresh.sha256:

@@ -76,7 +76,7 @@ def add_accountability(problem: Problem, *, actor, **fields) -> Accountability:
 
 @transaction.atomic
 def update_accountability(held: Accountability, *, actor, **fields) -> Accountability:
-    held = Accountability.objects.select_for_update(of=("self",)).get(pk=held.pk)
+    held = Accountability.objects.select_for_update(no_key=True, of=("self",)).get(pk=held.pk)
     _check(actor, held.problem, {**{f: getattr(held, f) for f in FIELDS}, **fields})
     for name, value in fields.items():
         setattr(held, name, value)
@@ -94,7 +94,7 @@ def update_accountability(held: Accountability, *, actor, **fields) -> Accountab
 
 @transaction.atomic
 def delete_accountability(held: Accountability, *, actor) -> None:
-    held = Accountability.objects.select_for_update(of=("self",)).get(pk=held.pk)
+    held = Accountability.objects.select_for_update(no_key=True, of=("self",)).get(pk=held.pk)
     problem = held.problem
     if not access_for(actor).may(EDIT, problem.inspection.unit):
         raise PermissionDenied

@@ -31,6 +31,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from zhenggai.audit.services import hold_chain
+
 from . import rules
 from .models import Accountability, Measure, Problem
 
@@ -226,7 +228,7 @@ def held(inspections, *, public: bool = False) -> Held:
 
 
 def keep(inspection_ids, today: dt.date | None = None) -> None:
-    """Recompute the kept counts of these inspections, under a lock on each."""
+    """Recompute the kept counts of these inspections, under the audit chain's lock."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -234,9 +236,9 @@ def keep(inspection_ids, today: dt.date | None = None) -> None:
 
     today = today or timezone.localdate()
     with transaction.atomic():
+        hold_chain()  # one recount at a time, and the chain before any row (hold_chain)
         ids = list(
-            Inspection.all_objects.select_for_update()
-            .filter(pk__in=set(inspection_ids))
+            Inspection.all_objects.filter(pk__in=set(inspection_ids))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -295,21 +297,16 @@ def fold(today: dt.date, at_least: int = FOLD_ROWS) -> int:
     from django.db import transaction
     from django.db.models import Sum
 
-    from .models import Inspection, KeptCount
+    from .models import KeptCount
 
     passed = KeptCount.objects.filter(due__gt=KeptCount.PAST, due__lt=today)
     if passed[:at_least].count() < at_least:
         return 0
     with transaction.atomic():
-        ids = set(passed.values_list("inspection_id", flat=True))
-        if not ids:
+        hold_chain()  # not while a recount (`keep`) rewrites these rows
+        locked = sorted(set(passed.values_list("inspection_id", flat=True)))
+        if not locked:
             return 0
-        locked = list(
-            Inspection.all_objects.select_for_update()
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
         rows = KeptCount.objects.filter(
             inspection_id__in=locked, due__gte=KeptCount.PAST, due__lt=today
         )

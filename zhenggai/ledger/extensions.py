@@ -47,7 +47,9 @@ def may_request(user, measure: Measure) -> bool:
 def confirm_ledger(inspection: Inspection, *, actor, extension_by: str = "office") -> Inspection:
     """The office confirms the ledger (台账确认), naming who decides extensions; later
     calls change only who decides."""
-    inspection = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
+    inspection = Inspection.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=inspection.pk
+    )
     if not access_for(actor).may(OFFICE, inspection.unit):
         raise PermissionDenied
     if extension_by not in (Role.OFFICE, Role.LEADER):
@@ -82,7 +84,7 @@ def confirm_ledger(inspection: Inspection, *, actor, extension_by: str = "office
 @transaction.atomic
 def request_extension(measure: Measure, *, actor, new_due: dt.date, reason: str) -> Extension:
     measure = (
-        Measure.objects.select_for_update(of=("self",))
+        Measure.objects.select_for_update(no_key=True, of=("self",))
         .select_related("problem__inspection__unit", "problem__parent")
         .get(pk=measure.pk)
     )
@@ -128,9 +130,9 @@ def request_extension(measure: Measure, *, actor, new_due: dt.date, reason: str)
 def decide_extension(extension: Extension, *, actor, approve: bool, answer: str = "") -> Extension:
     """Approve (the measure's due date becomes the new one, the first date kept) or
     refuse (the measure stays as it was)."""
-    extension = Extension.objects.select_for_update(of=("self",)).get(pk=extension.pk)
+    extension = Extension.objects.select_for_update(no_key=True, of=("self",)).get(pk=extension.pk)
     measure = (
-        Measure.objects.select_for_update(of=("self",))
+        Measure.objects.select_for_update(no_key=True, of=("self",))
         .select_related("problem__inspection__unit", "problem__parent")
         .get(pk=extension.measure_id)
     )

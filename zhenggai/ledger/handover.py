@@ -113,7 +113,7 @@ def open_duties(user, *, lock: bool = False) -> list[Duty]:
         )
     )
     if lock:
-        measures = measures.select_for_update(of=("self",))
+        measures = measures.select_for_update(no_key=True, of=("self",))
     rows = ((m, _duties_of(m, user, name)) for m in measures)
     return [Duty(m, duties) for m, duties in rows if duties]
 

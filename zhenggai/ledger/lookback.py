@@ -79,7 +79,11 @@ def link_earlier(inspection: Inspection, earlier: Inspection, *, actor) -> Inspe
 
 @transaction.atomic
 def unlink_earlier(link: InspectionLink, *, actor) -> None:
-    link = InspectionLink.objects.select_for_update().select_related("inspection").get(pk=link.pk)
+    link = (
+        InspectionLink.objects.select_for_update(no_key=True)
+        .select_related("inspection")
+        .get(pk=link.pk)
+    )
     inspection = link.inspection
     if not may_link(actor, inspection):
         raise PermissionDenied

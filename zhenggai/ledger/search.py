@@ -295,7 +295,7 @@ def fill_behind(inspection_id: int, fill: Callable[[], None]) -> threading.Threa
 def finished(inspection_id: int) -> None:
     """The inspection's entries are all in; an inspection voided meanwhile keeps none."""
     with transaction.atomic():
-        inspection = Inspection.all_objects.select_for_update().filter(pk=inspection_id)
+        inspection = Inspection.all_objects.select_for_update(no_key=True).filter(pk=inspection_id)
         if inspection.values_list("voided_at", flat=True).first() is not None:
             SearchEntry.objects.filter(inspection=inspection_id).delete()
         SearchBacklog.objects.filter(inspection=inspection_id).delete()

@@ -48,7 +48,7 @@ def _check_version(obj, version: int | None, fields: dict | None = None) -> None
 
     The message names what the other person's save left in the fields being edited.
     """
-    current = type(obj).objects.select_for_update(of=("self",)).get(pk=obj.pk)
+    current = type(obj).objects.select_for_update(no_key=True, of=("self",)).get(pk=obj.pk)
     if version is not None and int(version) != current.version:
         changed = [
             f"{obj._meta.get_field(name).verbose_name}“{_shown(current, name)}”"
@@ -166,7 +166,9 @@ def update_inspection(inspection: Inspection, *, actor, **fields) -> Inspection:
 @transaction.atomic
 def delete_inspection(inspection: Inspection, *, actor) -> None:
     """The unit's editor deletes a mistaken inspection on which nothing was reported."""
-    inspection = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
+    inspection = Inspection.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=inspection.pk
+    )
     if not access_for(actor).may(EDIT, inspection.unit):
         raise PermissionDenied
     if Progress.objects.filter(measure__problem__inspection=inspection).exists():
@@ -200,7 +202,9 @@ def may_void(actor, inspection: Inspection) -> bool:
 def void_inspection(inspection: Inspection, *, actor, reason: str) -> Inspection:
     """作废: the inspection leaves every count, list, export and reminder; it stays
     readable in the 作废 list and in the audit log."""
-    inspection = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
+    inspection = Inspection.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=inspection.pk
+    )
     if not may_void(actor, inspection):
         raise PermissionDenied
     if not reason.strip():
@@ -287,7 +291,7 @@ def move(obj: Problem | Measure, *, actor, up: bool) -> None:
         _check_open(obj.problem)
         siblings = Measure.objects.filter(problem=obj.problem_id)
         unit_id = obj.problem.inspection.unit_id
-    ordered = list(siblings.select_for_update(of=("self",)).order_by("position", "id"))
+    ordered = list(siblings.select_for_update(no_key=True, of=("self",)).order_by("position", "id"))
     index = next(i for i, item in enumerate(ordered) if item.pk == obj.pk)
     other = index - 1 if up else index + 1
     inside = 0 <= other < len(ordered)
@@ -385,7 +389,7 @@ def may_confirm(user, inspection: Inspection) -> bool:
 def request_completion(measure: Measure, *, actor, note: str = "") -> Completion:
     """The owner or editor asks to count the measure 已完成, with its evidence reported."""
     measure = (
-        Measure.objects.select_for_update(of=("self",))
+        Measure.objects.select_for_update(no_key=True, of=("self",))
         .select_related("problem__inspection")
         .get(pk=measure.pk)
     )
@@ -419,9 +423,11 @@ def request_completion(measure: Measure, *, actor, note: str = "") -> Completion
 @transaction.atomic
 def confirm_completion(completion: Completion, *, actor, inspected: bool = False) -> Measure:
     """The unit's confirmer counts the measure 已完成."""
-    completion = Completion.objects.select_for_update(of=("self",)).get(pk=completion.pk)
+    completion = Completion.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=completion.pk
+    )
     measure = (
-        Measure.objects.select_for_update(of=("self",))
+        Measure.objects.select_for_update(no_key=True, of=("self",))
         .select_related("problem__inspection")
         .get(pk=completion.measure_id)
     )
@@ -452,7 +458,9 @@ def confirm_completion(completion: Completion, *, actor, inspected: bool = False
 
 @transaction.atomic
 def return_completion(completion: Completion, *, actor, reason: str) -> Completion:
-    completion = Completion.objects.select_for_update(of=("self",)).get(pk=completion.pk)
+    completion = Completion.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=completion.pk
+    )
     measure = completion.measure
     if not may_confirm(actor, measure.problem.inspection):
         raise PermissionDenied
@@ -548,10 +556,9 @@ def report_progress(
         for ref in references
         if ref.strip()
     ]
-    if measure.status == Measure.Status.PLANNED:
+    started = measure.status == Measure.Status.PLANNED
+    if started:
         Measure.objects.filter(pk=measure.pk).update(status=Measure.Status.IN_PROGRESS)
-        # The event below is not recounted (counts.UNCOUNTED_EVENTS): the status is.
-        counts.keep([measure.problem.inspection_id])
     record(
         "progress.reported",
         progress,
@@ -560,6 +567,8 @@ def report_progress(
         measure=measure.pk,
         evidence=[e.sha256 or e.reference for e in stored],
     )
+    if started:  # the event is not recounted (counts.UNCOUNTED_EVENTS): the status is
+        counts.keep([measure.problem.inspection_id])
     return progress
 
 
@@ -577,7 +586,7 @@ def _check_may_amend(progress: Progress, actor) -> None:
 def withdraw_progress(progress: Progress, *, actor, reason: str) -> Progress:
     """The author or the unit's editor withdraws a report; it stays, struck through."""
     progress = (
-        Progress.objects.select_for_update(of=("self",))
+        Progress.objects.select_for_update(no_key=True, of=("self",))
         .select_related("measure__problem__inspection__unit", "measure__problem__parent")
         .get(pk=progress.pk)
     )

@@ -109,7 +109,7 @@ def confirm_common(round_name: str, problems, *, actor, name: str) -> CommonProb
 
 
 def _locked(common: CommonProblem) -> CommonProblem:
-    return CommonProblem.objects.select_for_update().get(pk=common.pk)
+    return CommonProblem.objects.select_for_update(no_key=True).get(pk=common.pk)
 
 
 @transaction.atomic

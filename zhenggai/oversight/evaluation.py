@@ -160,7 +160,7 @@ def set_thresholds(evaluation: Evaluation, *, actor, good, fair, average) -> Eva
             f"等次分数线须由高到低：“好”{good:g}分、“较好”{fair:g}分、“一般”{average:g}分"
             "依次递减，且在0至100分之间。"
         )
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    evaluation = Evaluation.objects.select_for_update(no_key=True).get(pk=evaluation.pk)
     evaluation.good, evaluation.fair, evaluation.average = good, fair, average
     evaluation.save(update_fields=["good", "fair", "average"])
     record(

@@ -135,7 +135,7 @@ def confirm_recurrence(problem: Problem, earlier: Problem, *, actor) -> Recurren
 def withdraw_recurrence(finding: Recurrence, *, actor, reason: str) -> Recurrence:
     """The office withdraws a finding with a reason; the record stays, marked withdrawn."""
     _require_office(actor)
-    finding = Recurrence.objects.select_for_update(of=("self",)).get(pk=finding.pk)
+    finding = Recurrence.objects.select_for_update(no_key=True, of=("self",)).get(pk=finding.pk)
     reason = (reason or "").strip()
     if not reason:
         raise OversightError("请填写撤销理由。")

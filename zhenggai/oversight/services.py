@@ -77,7 +77,7 @@ def evidence_list(measures) -> list[dict]:
 def apply_signoff(problem: Problem, *, actor, note: str = "") -> SignOff:
     """An editor of the unit applies to close a problem whose measures are all finished."""
     problem = (
-        Problem.objects.select_for_update(of=("self",))
+        Problem.objects.select_for_update(no_key=True, of=("self",))
         .select_related("parent", "inspection")
         .get(pk=problem.pk)
     )
@@ -104,7 +104,7 @@ def apply_signoff(problem: Problem, *, actor, note: str = "") -> SignOff:
 
 def _pending(signoff: SignOff) -> SignOff:
     locked = (
-        SignOff.objects.select_for_update(of=("self",))
+        SignOff.objects.select_for_update(no_key=True, of=("self",))
         .select_related("problem__inspection", "problem__parent")
         .get(pk=signoff.pk)
     )
@@ -223,7 +223,7 @@ def decide_correction(asked: SignOff, *, actor, approve: bool, reason: str = "")
     """The office approves the unit's correction request (it becomes the 更正记录) or
     returns it with a reason."""
     _require_office(actor)
-    asked = SignOff.objects.select_for_update(of=("self",)).get(pk=asked.pk)
+    asked = SignOff.objects.select_for_update(no_key=True, of=("self",)).get(pk=asked.pk)
     if asked.status != SignOff.Status.CORRECTION_ASKED:
         raise OversightError("该更正申请已审核，不能重复处理。")
     if not approve and not reason.strip():
@@ -285,7 +285,7 @@ def issuing_code(actor) -> str:
 def _check_follows(follows, *, unit, level: str, problems: list):
     """The earlier order, locked, once the new one may follow it: same unit, its
     problems, a level not below its own, and no other order following it yet."""
-    earlier = SupervisionOrder.objects.select_for_update().get(pk=follows.pk)
+    earlier = SupervisionOrder.objects.select_for_update(no_key=True).get(pk=follows.pk)
     if earlier.unit_id != unit.pk:
         raise OversightError(f"后续督办单须发给前一督办单{earlier}的被督办单位“{earlier.unit}”。")
     new = SupervisionOrder.Level(level)
@@ -357,7 +357,7 @@ def reply_order(order: SupervisionOrder, *, actor, text: str, files=()) -> Super
     reply is final."""
     if not access_for(actor).may(ANSWER, order.unit):
         raise PermissionDenied
-    order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+    order = SupervisionOrder.objects.select_for_update(no_key=True).get(pk=order.pk)
     if order.replied_at:
         raise OversightError("该督办单已回复。")
     if not text.strip():
@@ -422,7 +422,7 @@ def draft_document(
     """A new draft written from the ledger as it is now; an open draft of the same kind
     (and problem) is rewritten instead, so that there is one open draft at a time."""
     _require_edit(actor, inspection.unit)
-    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    Inspection.objects.select_for_update(no_key=True).filter(pk=inspection.pk).first()
     if (kind == Document.Kind.SIGNOFF_FORM) != (problem is not None):
         raise OversightError("销号审批表须针对一个问题生成，其他文稿针对整个巡察。")
     if problem is not None and problem.inspection_id != inspection.pk:
@@ -451,7 +451,7 @@ def draft_document(
 
 
 def _open_document(document: Document) -> Document:
-    fresh = Document.objects.select_for_update().get(pk=document.pk)
+    fresh = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
     if fresh.frozen_at:
         raise OversightError("该文稿已定稿，不能修改；如需修改，请重新生成新版本。")
     return fresh
@@ -540,7 +540,7 @@ def file_report(
     """报送: the unit records that its 整改情况报告 went to the inspection body, as the
     frozen generated report or an uploaded file; the report clock stops warning."""
     _require_edit(actor, inspection.unit)
-    Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+    Inspection.objects.select_for_update(no_key=True).filter(pk=inspection.pk).first()
     if ReportFiling.objects.filter(inspection=inspection).exists():
         raise OversightError("该巡察的整改情况报告已登记报送。")
     _check_filed_on(inspection, filed_on)
@@ -574,7 +574,7 @@ def correct_filing(
 ) -> ReportCorrection:
     """更正: a new date and/or report, with the reason; what was filed before is kept."""
     _require_edit(actor, filing.inspection.unit)
-    before = ReportFiling.objects.select_for_update().get(pk=filing.pk).current
+    before = ReportFiling.objects.select_for_update(no_key=True).get(pk=filing.pk).current
     if not reason.strip():
         raise OversightError("更正须写明更正原因。")
     _check_filed_on(filing.inspection, filed_on)
