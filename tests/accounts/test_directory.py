@@ -171,6 +171,19 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_chinese(login, cast):
     assert "“通讯录.xlsx”不是 Excel 工作簿（.xlsx）" in response.content.decode()
 
 
+def test_a_cell_at_the_far_end_of_the_grid_is_refused_before_it_is_laid_out(login, cast):
+    """1.7 KB with one cell at XFD1048576: read as it was, calamine would have asked for
+    512 GB and taken the server with it."""
+    from tests.ledger.test_bounded_imports import FAR_CELL
+
+    with pytest.raises(directory.DirectoryError, match="1048576 行、16384 列，超过通讯录的上限"):
+        directory.read_rows(FAR_CELL, "通讯录.xlsx")
+    client = login("simon")
+    file = SimpleUploadedFile("通讯录.xlsx", FAR_CELL)
+    response = client.post(reverse("accounts:directory-import"), {"file": file})
+    assert "“通讯录.xlsx”的“xl/worksheets/sheet1.xml”有 1048576 行" in response.content.decode()
+
+
 def test_an_empty_cell_never_erases_and_a_new_value_updates(login, cast):
     rows = [["甲单位", "", "bob", "查阅人", "否", "", "", "科员"]]
     import_as(login("simon"), rows)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 
 import xlsxwriter
@@ -27,7 +28,7 @@ from python_calamine import CalamineWorkbook
 
 from zhenggai.audit.services import record
 from zhenggai.forms import clean_text
-from zhenggai.safezip import UnsafeZip, check_zip
+from zhenggai.safezip import UnsafeZip, check_zip, sheet_size
 from zhenggai.xlsx import add_formats, put
 
 from . import org
@@ -73,6 +74,7 @@ NO = {"", "否", "n", "no", "false", "0", "×"}
 PATH_SPLIT = re.compile(r"\s*[/／>＞\\]\s*")
 USERNAME = re.compile(r"[\w.@+-]+")
 MAX_ROWS = 5000
+MAX_COLUMNS = 100
 MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -97,10 +99,13 @@ def read_rows(data: bytes, filename: str) -> list[list]:
         raise DirectoryError(f"“{filename}”不是 Excel 工作簿（.xlsx），请另存为 .xlsx 后再导入。")
     try:
         check_zip(data)
+        check_reach(data, filename)
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except UnsafeZip as exc:
         raise DirectoryError(f"工作簿“{filename}”已拒绝：{exc}。") from None
+    except DirectoryError:
+        raise
     except Exception:  # zipfile's and calamine's own kinds for zip, XML and passwords
         raise DirectoryError(f"工作簿“{filename}”已损坏或设有密码，无法读取。") from None
     found = header(rows)
@@ -119,6 +124,23 @@ def read_rows(data: bytes, filename: str) -> list[list]:
         if any(cells):
             out.append([line, *cells])
     return out
+
+
+def check_reach(data: bytes, filename: str) -> None:
+    """Refuse a sheet whose cells reach beyond a 通讯录's size before calamine lays out
+    its grid: a single cell at XFD1048576 in a 2 KB file would ask for 512 GB."""
+    rows, columns = MAX_ROWS + 10, MAX_COLUMNS
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in archive.infolist():
+            if not entry.filename.endswith(".xml"):
+                continue
+            size = sheet_size(archive, entry, rows)
+            if size.rows > rows or size.columns > columns:
+                raise DirectoryError(
+                    f"工作簿“{filename}”的“{entry.filename}”有 {size.rows} 行、"
+                    f"{size.columns} 列，超过通讯录的上限（{MAX_ROWS} 行、{MAX_COLUMNS} 列），"
+                    "请删除表格末尾多余的行列后再导入。"
+                )
 
 
 def header(rows: list[list]) -> tuple[int, dict] | None:

@@ -25,7 +25,7 @@ from python_calamine import CalamineWorkbook
 # header_field stays importable from here.
 from zhenggai.notices.headers import find_header, header_field  # noqa: F401
 from zhenggai.notices.render import cn_date
-from zhenggai.safezip import UnsafeZip, check_zip
+from zhenggai.safezip import UnsafeZip, check_zip, sheet_size
 
 from .draft import (
     DraftCategory,
@@ -138,61 +138,6 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     }
 
 
-# Where a sheet's XML places its cells: <row r="5">, <c r="B5"/>, <dimension ref="A1:K9"/>.
-_TAG = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*)>")
-_R = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
-_REF = re.compile(rb"""<(?:\w+:)?dimension\s+ref\s*=\s*["'](?:\w+:)?([A-Za-z]{1,3})(\d+)["']""")
-# How Excel, WPS, LibreOffice and our own export write them: every row and cell opens
-# with r="…" after one space; then only the places that could pass a limit are read.
-_OPENINGS = (b"<c ", b"<c>", b"<c/>", b"<row ", b"<row>")
-_WIDE = re.compile(rb' r="([A-Za-z]{2,3})\d')
-
-
-def _column(letters: bytes) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + letter - 64
-    return number
-
-
-class SheetSize:
-    """The rows and columns a part's cells reach, as calamine would place them."""
-
-    def __init__(self, rows: int) -> None:
-        self.rows = self.columns = self.row = self.column = 0
-        # Rows with as many digits as the limit: few in a sheet within it.
-        self.far = re.compile(rb' r="[A-Za-z]{0,3}(\d{%d,})"' % len(str(rows)))
-
-    def quick(self, chunk: bytes) -> bool:
-        """Read a chunk written the usual way, in bulk; False if it is not."""
-        tags = sum(chunk.count(opening) for opening in _OPENINGS)
-        if tags != chunk.count(b' r="'):
-            return False
-        self.reach(max(map(int, self.far.findall(chunk)), default=0), 0)
-        self.reach(0, max(map(_column, set(_WIDE.findall(chunk))), default=0))
-        return True
-
-    def follow(self, chunk: bytes) -> None:
-        """Read a chunk tag by tag: a row or cell without r="…" follows the one before."""
-        for kind, attrs in _TAG.findall(chunk):
-            at = _R.search(attrs)
-            if kind == b"row":
-                self.row = int(at[2]) if at and at[2] else self.row + 1
-                self.column = 0
-            else:
-                self.column = _column(at[1]) if at and at[1] else self.column + 1
-                self.row = int(at[2]) if at and at[2] else max(self.row, 1)
-            self.reach(self.row, self.column)
-
-    def declared(self, head: bytes) -> None:
-        """The size the sheet says it has, in <dimension>, which comes before the cells."""
-        if ref := _REF.search(head):
-            self.reach(int(ref[2]), _column(ref[1]))
-
-    def reach(self, row: int, column: int) -> None:
-        self.rows, self.columns = max(self.rows, row), max(self.columns, column)
-
-
 def check_sheets(archive: zipfile.ZipFile, name: str, entries: list[zipfile.ZipInfo]) -> None:
     """Refuse a workbook whose sheets reach beyond the limits, before calamine allocates
     the grid of rows × columns (one cell at XFD1048576 would ask for 512 GB). Within the
@@ -204,7 +149,10 @@ def check_sheets(archive: zipfile.ZipFile, name: str, entries: list[zipfile.ZipI
     for entry in entries:
         if not entry.filename.endswith(".xml"):
             continue
-        size = _measure(archive, entry, rows)
+        try:
+            size = sheet_size(archive, entry, rows)
+        except UnsafeZip as exc:
+            raise WorkbookError(f"工作簿“{name}”已拒绝：{exc}。") from None
         if size.rows > rows:
             raise WorkbookError(
                 f"工作簿“{name}”的“{entry.filename}”有 {size.rows} 行，超过上限"
@@ -221,31 +169,6 @@ def check_sheet(data: bytes, name: str, part: str) -> None:
     """`check_sheets` for the part of one sheet, before calamine loads it."""
     with _unreadable(name), zipfile.ZipFile(io.BytesIO(data)) as archive:
         check_sheets(archive, name, [archive.getinfo(part)])
-
-
-def _measure(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, rows: int) -> SheetSize:
-    """The size of one part: in bulk if it is written the usual way, else tag by tag."""
-    size = SheetSize(rows)
-    if not all(size.quick(chunk) for chunk in _chunks(archive, entry)):
-        size = SheetSize(rows)
-        for chunk in _chunks(archive, entry):
-            size.follow(chunk)
-    size.declared(next(_chunks(archive, entry)))
-    return size
-
-
-def _chunks(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part in pieces of about a megabyte, each ending before a tag."""
-    rest = b""
-    with archive.open(entry) as part:
-        while chunk := part.read(1 << 20):
-            chunk = rest + chunk
-            cut = max(chunk.rfind(b"<"), 0)
-            yield chunk[:cut]
-            rest = chunk[cut:]
-            if len(rest) > 1 << 20:  # no real tag is a megabyte long
-                raise WorkbookError(f"“{entry.filename}”中有异常的超长标记，无法读取。")
-    yield rest
 
 
 def read_workbook(
