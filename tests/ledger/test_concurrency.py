@@ -62,17 +62,46 @@ def test_it_shows_a_stale_form_what_changed(login, ledger_a):
     assert Measure.objects.get(pk=measure.pk).text == "第一人"
 
 
-def report_in_thread(measures, actor, barrier, errors):
-    try:
-        barrier.wait(timeout=10)
+def run_together(acts) -> list[str]:
+    """Each act in a thread of its own, all let go at once; their failures."""
+    barrier, errors = threading.Barrier(len(acts)), []
+
+    def run(act):
+        try:
+            barrier.wait(timeout=10)
+            act()
+        except Exception as exc:  # noqa: BLE001 - every failure is the finding
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(act,)) for act in acts]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    return errors
+
+
+def reports(measures, actor):
+    def act():
         for measure in measures:
             services.report_progress(
                 measure, actor=actor, text="同时报送的进展", reported_on=timezone.localdate()
             )
-    except Exception as exc:  # noqa: BLE001 - every failure is the finding
-        errors.append(repr(exc))
-    finally:
-        connection.close()
+
+    return act
+
+
+def drafts(inspection, actor, times=6):
+    from zhenggai.oversight.models import Document
+    from zhenggai.oversight.services import draft_document
+
+    def act():
+        for _ in range(times):
+            draft_document(inspection, actor=actor, kind=Document.Kind.PLAN)
+
+    return act
 
 
 def test_reports_on_one_inspection_at_once_never_deadlock(cast, units):
@@ -91,37 +120,12 @@ def test_reports_on_one_inspection_at_once_never_deadlock(cast, units):
     )
     for measure in measures:
         measure.refresh_from_db(fields=["status"])
-    threads, errors = 8, []
-    barrier = threading.Barrier(threads)
-    workers = [
-        threading.Thread(
-            target=report_in_thread, args=(measures[i::threads], cast["alice"], barrier, errors)
-        )
-        for i in range(threads)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
+    errors = run_together([reports(measures[i::8], cast["alice"]) for i in range(8)])
     assert errors == []
     assert Progress.objects.filter(measure__problem__inspection=inspection).count() == 64
     planned = Measure.objects.filter(problem__inspection=inspection, status="planned")
     assert not planned.exists()
     assert counts.differences(timezone.localdate()) == []
-
-
-def draft_in_thread(inspection, actor, barrier, errors, times=6):
-    from zhenggai.oversight.models import Document
-    from zhenggai.oversight.services import draft_document
-
-    try:
-        barrier.wait(timeout=10)
-        for _ in range(times):
-            draft_document(inspection, actor=actor, kind=Document.Kind.PLAN)
-    except Exception as exc:  # noqa: BLE001 - every failure is the finding
-        errors.append(repr(exc))
-    finally:
-        connection.close()
 
 
 def test_an_act_that_locks_the_inspection_first_never_deadlocks_with_reports(cast, units):
@@ -136,20 +140,7 @@ def test_an_act_that_locks_the_inspection_first_never_deadlocks_with_reports(cas
     Measure.objects.filter(problem__inspection=inspection).update(status="in_progress")
     for measure in measures:
         measure.refresh_from_db(fields=["status"])
-    reporters, errors = 6, []
-    barrier = threading.Barrier(reporters + 1)
-    workers = [
-        threading.Thread(
-            target=report_in_thread, args=(measures[i::reporters], cast["alice"], barrier, errors)
-        )
-        for i in range(reporters)
-    ]
-    workers.append(
-        threading.Thread(target=draft_in_thread, args=(inspection, cast["alice"], barrier, errors))
-    )
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
+    acts = [reports(measures[i::6], cast["alice"]) for i in range(6)]
+    errors = run_together([*acts, drafts(inspection, cast["alice"])])
     assert errors == []
     assert Progress.objects.filter(measure__problem__inspection=inspection).count() == 24

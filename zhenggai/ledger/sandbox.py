@@ -116,9 +116,9 @@ def _slot():
 # --- the draft as JSON: how the child answers and how a preview is kept --------------
 
 
+@gc_paused()
 def draft_to_json(draft: LedgerDraft) -> str:
-    with gc_paused():
-        return json.dumps(draft, default=_encode, ensure_ascii=False)
+    return json.dumps(draft, default=_encode, ensure_ascii=False)
 
 
 _NAMES: dict[type, tuple[str, ...]] = {}  # a draft class's field names, looked up once
@@ -134,12 +134,8 @@ def _encode(value):
     raise TypeError(f"{type(value).__name__} is not part of a draft")
 
 
+@gc_paused()
 def draft_from_json(text: str | bytes) -> LedgerDraft:
-    with gc_paused():
-        return _draft_from_json(text)
-
-
-def _draft_from_json(text: str | bytes) -> LedgerDraft:
     fields = json.loads(text)
     categories = [_category(c) for c in fields.pop("categories")]
     for name in ("start", "end", "feedback_date", "reported_on"):

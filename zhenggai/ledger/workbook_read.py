@@ -171,6 +171,7 @@ def check_sheet(data: bytes, name: str, part: str) -> None:
         check_sheets(archive, name, [archive.getinfo(part)])
 
 
+@gc_paused()
 def read_workbook(
     data: bytes,
     filename: str,
@@ -179,11 +180,6 @@ def read_workbook(
     progress: Callable[[str], None] | None = None,
 ) -> LedgerDraft:
     """A ledger workbook as a draft; WorkbookError if the file cannot be read at all."""
-    with gc_paused():
-        return _read_workbook(data, filename, feedback_date, progress)
-
-
-def _read_workbook(data, filename, feedback_date, progress) -> LedgerDraft:
     parts = check_container(data, filename)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
